@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mlcost.h - the public API of libmlcost: pricing catalogs, the cost model
+ * (estimate, compare, frontier). Include this header only; the files under
+ * mlcost/ are its parts.
+ */
+#ifndef MLCOST_H
+#define MLCOST_H
+
+#include "mlcost/common.h"
+#include "mlcost/pricing.h"
+#include "mlcost/costmodel.h"
+
+#endif
