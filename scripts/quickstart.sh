@@ -1,0 +1,19 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The README's first command: install what is missing, build, and run the
+# main job on the bundled examples.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/install-deps.sh
+sh scripts/build.sh build
+echo
+echo '$ mlcost estimate examples/seed.yaml'
+build/mlcost estimate examples/seed.yaml
+echo
+echo '$ mlcost compare examples/whatif.yaml'
+build/mlcost compare examples/whatif.yaml
+echo
+echo '$ mlcost frontier examples/variants.yaml'
+build/mlcost frontier examples/variants.yaml
+echo
+echo "mlcost is built at build/mlcost; try: build/mlcost --help"
