@@ -10,5 +10,6 @@
 #include "mlcost/common.h"
 #include "mlcost/pricing.h"
 #include "mlcost/costmodel.h"
+#include "mlcost/whatif.h"
 
 #endif

@@ -7,15 +7,16 @@
 #include "mlcost/common.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/str.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 struct mlc_yaml {
 	struct fy_document *doc;
 	char *name;
+	char *text; /* libfyaml points into the source text: it lives as long as doc */
 };
 
 static int collect_parse_error(struct fy_diag *diag, const char *name)
@@ -23,9 +24,75 @@ static int collect_parse_error(struct fy_diag *diag, const char *name)
 	void *it = NULL;
 	struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
 	if (e)
-		return mlcu_error_set(MLC_EPARSE, "%s:%d:%d: %s", name, e->line + 1, e->column + 1,
+		return mlcu_error_set(MLC_EPARSE, "%s:%d:%d: %s", name, e->line, e->column,
 				      e->msg ? e->msg : "invalid YAML");
 	return mlcu_error_set(MLC_EPARSE, "%s: invalid YAML", name);
+}
+
+/* Length of the UTF-8 sequence at s (1-4), or 0 when it is invalid. */
+static size_t utf8_len(const unsigned char *s, size_t left)
+{
+	size_t n, i;
+	unsigned cp;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n > left)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms, UTF-16 surrogates, past U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * Refuse text libfyaml should not see: invalid UTF-8 or control characters
+ * (libfyaml 0.7.12 can loop forever on invalid UTF-8 in a directive, found by
+ * fuzzing), and documents of only blanks and comments, from which libfyaml
+ * builds no document at all.
+ */
+static int check_text(const char *name, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n;
+	unsigned line = 1, col = 1;
+	int content = 0, comment = 0;
+	while (i < len) {
+		unsigned char c = u[i];
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+			return mlcu_error_set(MLC_EPARSE, "%s:%u:%u: control character 0x%02x",
+							      name, line, col, c);
+		if (!(n = utf8_len(u + i, len - i)))
+			return mlcu_error_set(MLC_EPARSE, "%s:%u:%u: invalid UTF-8", name, line,
+							      col);
+		if (c == '\n') {
+			line++;
+			col = 1;
+			comment = 0;
+		} else {
+			col++;
+			comment |= c == '#';
+			content |= !comment && c != ' ' && c != '\t' && c != '\r';
+		}
+		i += n;
+	}
+	/* blanks and comments only: libfyaml builds no document from it at all */
+	if (!content)
+		return mlcu_error_set(MLC_EPARSE, "%s: empty document", name);
+	return 0;
 }
 
 static int build(mlc_yaml **out, const char *name, const char *data, size_t len)
@@ -37,6 +104,8 @@ static int build(mlc_yaml **out, const char *name, const char *data, size_t len)
 	int rc = 0;
 
 	*out = NULL;
+	if ((rc = check_text(name, data, len)) != 0)
+		return rc;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = NULL;
@@ -49,11 +118,11 @@ static int build(mlc_yaml **out, const char *name, const char *data, size_t len)
 	pcfg.diag = diag;
 
 	y = mlcu_calloc(1, sizeof(*y));
-	if (!y || !(y->name = mlcu_strdup(name))) {
+	if (!y || !(y->name = mlcu_strdup(name)) || !(y->text = mlcu_strndup(data, len))) {
 		rc = mlcu_error_oom();
 		goto done;
 	}
-	y->doc = fy_document_build_from_string(&pcfg, data, len);
+	y->doc = fy_document_build_from_string(&pcfg, y->text, len);
 	if (!y->doc) {
 		rc = collect_parse_error(diag, name);
 		goto done;
@@ -76,45 +145,13 @@ int mlc_yaml__load_string(mlc_yaml **out, const char *name, const char *data, si
 
 int mlc_yaml__load_file(mlc_yaml **out, const char *path)
 {
-	FILE *f;
 	char *data = NULL;
-	size_t len = 0, cap = 0, n;
+	size_t len = 0;
 	int rc;
-
 	*out = NULL;
-	f = fopen(path, "rb");
-	if (!f)
-		return mlcu_error_set(MLC_EIO, "%s: %s", path, strerror(errno));
-	for (;;) {
-		if (len == cap) {
-			char *p;
-			if (cap >= MLC_YAML_MAX_BYTES) {
-				fclose(f);
-				mlcu_free(data);
-				return mlcu_error_set(MLC_ETOOLARGE, "%s: larger than %u bytes",
-						      path, MLC_YAML_MAX_BYTES);
-			}
-			cap = cap ? cap * 2 : 8192;
-			p = mlcu_realloc(data, cap + 1);
-			if (!p) {
-				fclose(f);
-				mlcu_free(data);
-				return mlcu_error_oom();
-			}
-			data = p;
-		}
-		n = fread(data + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		fclose(f);
-		mlcu_free(data);
-		return mlcu_error_set(MLC_EIO, "%s: read error", path);
-	}
-	fclose(f);
-	rc = mlc_yaml__load_string(out, path, data ? data : "", len);
+	if ((rc = mlcu_read_file(&data, &len, path, MLC_YAML_MAX_BYTES)) != 0)
+		return rc;
+	rc = mlc_yaml__load_string(out, path, data, len);
 	mlcu_free(data);
 	return rc;
 }
@@ -126,6 +163,7 @@ void mlc_yaml__free(mlc_yaml *y)
 	if (y->doc)
 		fy_document_destroy(y->doc);
 	mlcu_free(y->name);
+	mlcu_free(y->text);
 	mlcu_free(y);
 }
 

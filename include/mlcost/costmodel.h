@@ -54,6 +54,16 @@ typedef struct mlc_model_profile {
 	mlc_compute_phase feature_pipeline;
 	double storage_gb;                 /**< Σ of the gb entries */
 	double storage_price_per_gb_month;
+	/**
+	 * storage.gb written as a mapping: its entries (borrowed), summed in
+	 * this order into storage_gb. The estimate prices Σ gb × price entry
+	 * by entry while their sum still equals storage_gb; a copy that changes
+	 * storage_gb (a what-if) is priced storage_gb × price. 0 entries when
+	 * gb was a single number.
+	 */
+	size_t storage_nitems;
+	const char *const *storage_item_names;
+	const double *storage_item_gb;
 	double transfer_gb_per_month;
 	double transfer_price_per_gb;
 	double monitoring_usd_per_month;
@@ -121,6 +131,43 @@ typedef struct mlc_model_estimate {
 	double hourly_infrastructure;
 	double hourly_people;
 	double hourly_total;
+
+	/* ---- extensions beyond SPEC §2's JSON (docs/cost-model.md) ---- */
+	const char *project;     /**< "" when not given */
+	const char *environment; /**< "" when not given */
+	/** Hourly prices used (after the pricing model), 0 when the phase is absent. */
+	double training_price_per_hour;
+	double inference_price_per_hour;
+	double feature_pipeline_price_per_hour;
+	/** Training's experiment_multiplier (1 = none) and what the extra runs cost:
+	 *  training × (1 − 1/multiplier). */
+	double experiment_multiplier;
+	double experiment_overhead;
+	/** Split of monthly.inference: instance-priced + token-priced. */
+	double inference_instances;
+	double inference_tokens;
+	int has_tokens;          /**< token-priced (inference.llm_model) */
+	const char *llm_model;   /**< borrowed; NULL unless has_tokens */
+	double input_tokens_per_month;        /**< uncached input tokens */
+	double cached_input_tokens_per_month;
+	double output_tokens_per_month;
+	double input_token_cost;              /**< monthly, of the uncached input */
+	double cached_input_token_cost;
+	double output_token_cost;
+	double price_per_input_token;         /**< USD per token, as the catalog says */
+	double price_per_cached_input_token;  /**< the input price when the catalog has none */
+	double price_per_output_token;
+	int cached_priced_as_input; /**< cached tokens were charged at the input price */
+	/** Availability tier: the instance-priced inference as written is the
+	 *  99% base (1.0×); the tier multiplies it by [low, high]. */
+	int has_sla;
+	const char *sla;          /**< "99", "99.9", "99.99", "99.999" */
+	double sla_multiplier_low;
+	double sla_multiplier_high;
+	double inference_sla_low; /**< inference with the tier applied */
+	double inference_sla_high;
+	double total_sla_low;     /**< monthly total with the tier applied */
+	double total_sla_high;
 } mlc_model_estimate;
 
 /**
@@ -130,6 +177,84 @@ typedef struct mlc_model_estimate {
  */
 MLC_EXTERN int mlc_estimate_model(mlc_model_estimate *out, const mlc_profile *p,
 				  const mlc_model_profile *m);
+
+/**
+ * Multipliers of an availability tier on instance-priced inference:
+ * "99" 1.0–1.0, "99.9" 1.6–2.2, "99.99" 3.5–5.0, "99.999" 8–15.
+ * MLC_EINVAL for any other tier.
+ */
+MLC_EXTERN int mlc_sla_multipliers(double *out_low, double *out_high, const char *sla);
+
+/**
+ * Band of an MLOps Cost Efficiency Index value: "inefficient" (< 0.5),
+ * "developing" (0.5 to < 2), "mature" (2 to 5), "best-in-class" (> 5).
+ */
+MLC_EXTERN const char *mlc_efficiency_band(double index);
+
+/** Portfolio views of an estimate (docs/cost-model.md). */
+typedef struct mlc_portfolio {
+	size_t models;
+	size_t production_models;      /**< environment "production" or "prod" */
+	double production_requests_per_month; /**< Σ requests of production models */
+	double annual_spend;           /**< 12 × Σ monthly total, people included */
+	/** MLOps Cost Efficiency Index = production_models ×
+	 *  (production_requests_per_month / 1e6) / annual_spend × 1000. */
+	int has_efficiency_index;      /**< production models and spend > 0 */
+	double efficiency_index;
+	const char *efficiency_band;   /**< NULL without an index */
+	/** Spend split of the monthly total, in % (reference 40 / 40 / 20). */
+	int has_split;                 /**< total > 0 */
+	double people_pct;             /**< people */
+	double compute_pct;            /**< training … transfer */
+	double tooling_pct;            /**< tooling + monitoring */
+	/** Availability tiers over all models (models without a tier at 1.0×). */
+	int has_sla;                   /**< some model has a tier */
+	double inference_sla_low, inference_sla_high;
+	double total_sla_low, total_sla_high;
+	int has_idle;
+	double idle_cost;              /**< Σ idle of models with a utilization */
+	double experiment_overhead;    /**< Σ */
+	double token_cost;             /**< Σ token-priced inference */
+	double revenue_per_month;      /**< Σ of models with revenue, < 0 when none */
+	double value_preserved_per_month; /**< Σ, < 0 when none */
+} mlc_portfolio;
+
+/** The estimate of a whole profile (or of one model of it). */
+typedef struct mlc_estimate {
+	const char *currency;      /**< borrowed from the profile */
+	double hours_per_month;
+	double days_per_month;
+	size_t nmodels;
+	mlc_model_estimate *models;
+	mlc_phase_costs monthly;   /**< Σ of the models */
+	mlc_phase_costs annual;    /**< 12 × monthly */
+	double requests_per_month; /**< Σ of all models */
+	mlc_portfolio portfolio;
+} mlc_estimate;
+
+#define MLC_ESTIMATE_OPTIONS_VERSION 1
+typedef struct mlc_estimate_options {
+	unsigned version;
+	const char *model; /**< only this model; NULL for all */
+} mlc_estimate_options;
+#define MLC_ESTIMATE_OPTIONS_INIT {MLC_ESTIMATE_OPTIONS_VERSION, NULL}
+
+/**
+ * Estimate every model of p (or opts->model only; MLC_ENOTFOUND with the
+ * nearest names when there is no such model), with totals and portfolio
+ * views. opts may be NULL. Free *out with mlc_estimate_free.
+ */
+MLC_EXTERN int mlc_estimate_profile(mlc_estimate **out, const mlc_profile *p,
+				    const mlc_estimate_options *opts);
+MLC_EXTERN void mlc_estimate_free(mlc_estimate *e);
+
+/**
+ * The JSON of SPEC §2 (plus the extension keys of docs/cost-model.md),
+ * indented, newline-terminated, doubles in shortest round-trip form.
+ * *out is the caller's: free it with mlc_estimate_json_free.
+ */
+MLC_EXTERN int mlc_estimate_json(char **out, const mlc_estimate *e);
+MLC_EXTERN void mlc_estimate_json_free(char *json);
 
 #ifdef __cplusplus
 }

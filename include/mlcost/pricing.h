@@ -85,7 +85,11 @@ MLC_EXTERN int mlc_catalog_load_buffer(mlc_catalog *cat, const char *name, const
 				       size_t len);
 
 MLC_EXTERN size_t mlc_catalog_count(const mlc_catalog *cat);
-/** The i-th entry in load order (borrowed), or NULL past the end. */
+/**
+ * The i-th entry in load order (borrowed), or NULL past the end. Entries
+ * stay at the same address until mlc_catalog_free, also across later loads.
+ * A failed load adds nothing.
+ */
 MLC_EXTERN const mlc_price_entry *mlc_catalog_entry(const mlc_catalog *cat, size_t i);
 
 /**
@@ -104,9 +108,48 @@ MLC_EXTERN int mlc_catalog_find(const mlc_price_entry **out, const mlc_catalog *
 MLC_EXTERN int mlc_catalog_hourly_price(double *out, const mlc_catalog *cat,
 					const char *resource, mlc_pricing_model pm);
 
-/** Token prices of an LLM (LiteLLM import or 1m_tokens rows). */
+/**
+ * Token prices of an LLM (LiteLLM import, or the 1m_tokens rows MODEL:input,
+ * MODEL:output and optional MODEL:cached_input of a catalog CSV). Prices
+ * come back per single token. MLC_ENOTFOUND with the nearest model names.
+ */
 MLC_EXTERN int mlc_catalog_token_price(mlc_token_price *out, const mlc_catalog *cat,
 				       const char *llm_model);
+
+/** What one loaded source contributed (for `pricing show`). */
+typedef struct mlc_catalog_source {
+	const char *name;   /**< as given to mlc_catalog_load (owned by the catalog) */
+	const char *format; /**< "builtin", "catalog-csv", "skypilot-csv", "litellm-json" */
+	size_t entries;     /**< rows added */
+	size_t skipped;     /**< source entries without usable prices (not added) */
+	size_t merged;      /**< duplicate rows folded into the first (SkyPilot zones) */
+} mlc_catalog_source;
+
+MLC_EXTERN size_t mlc_catalog_source_count(const mlc_catalog *cat);
+/** The i-th loaded source (borrowed), or NULL past the end. */
+MLC_EXTERN const mlc_catalog_source *mlc_catalog_source_at(const mlc_catalog *cat, size_t i);
+
+/**
+ * Findings of `mlcost pricing validate`: every problem of a source, each
+ * "FILE:LINE: message" (bad numbers, unknown units, short rows, negative
+ * prices, spot or reserved above on-demand, duplicates in one region).
+ */
+typedef struct mlc_catalog_findings mlc_catalog_findings;
+
+/**
+ * Check a source without stopping at the first problem. Returns 0 when the
+ * check ran (the source is valid when the count is 0), or an error when it
+ * could not run (unreadable file, ENOMEM, ETOOLARGE).
+ */
+MLC_EXTERN int mlc_catalog_validate(mlc_catalog_findings **out, const char *source);
+MLC_EXTERN int mlc_catalog_validate_buffer(mlc_catalog_findings **out, const char *name,
+					   const char *data, size_t len);
+/** Findings kept (at most 10000; the rest are only counted as dropped). */
+MLC_EXTERN size_t mlc_catalog_findings_count(const mlc_catalog_findings *f);
+MLC_EXTERN size_t mlc_catalog_findings_dropped(const mlc_catalog_findings *f);
+/** The i-th finding (borrowed), or NULL past the end. */
+MLC_EXTERN const char *mlc_catalog_finding(const mlc_catalog_findings *f, size_t i);
+MLC_EXTERN void mlc_catalog_findings_free(mlc_catalog_findings *f);
 
 /** "on_demand", "spot", "reserved_1y", "reserved_3y". */
 MLC_EXTERN const char *mlc_pricing_model_name(mlc_pricing_model pm);

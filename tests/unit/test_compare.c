@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for compare: the `whatif:` parser (defaults, positions of
+ * errors) and the what-ifs run on a small profile priced from builtin:seed.
+ * Every expected number is worked out by hand in the comments. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mlcost/common.h"
+#include "mlcost/costmodel.h"
+#include "mlcost/whatif.h"
+#include "whatif.h"
+
+static void near(double a, double b)
+{
+	assert_true(fabs(a - b) <= 1e-9 * (fabs(b) > 1 ? fabs(b) : 1));
+}
+
+/* ---- the whatif section ---- */
+
+static mlc_yaml *doc; /* the strings of the parameters point into it */
+
+static int parse(mlc_whatif_params *p, const char *yaml)
+{
+	int rc;
+	mlc_yaml__free(doc);
+	doc = NULL;
+	rc = mlc_yaml__load_string(&doc, "w.yaml", yaml, strlen(yaml));
+	if (rc == 0)
+		rc = mlc_whatif__parse(p, doc, mlc_yaml__root(doc));
+	return rc;
+}
+
+static void absent_section_gives_defaults(void **state)
+{
+	mlc_whatif_params p;
+	(void)state;
+	assert_int_equal(mlc_whatif__parse(&p, NULL, NULL), 0);
+	near(p.sl_price_1m.v, 0.20);
+	near(p.sl_price_gb_s.v, 0.0000166667);
+	assert_false(p.sl_price_1m.given);
+	near(p.peak_to_average.v, 1);
+	near(p.k8s.cluster_usd.v, 73);
+	assert_int_equal(p.pricing_options, 15); /* all four pricing models */
+	assert_int_equal(p.pricing_phases, 7);
+	assert_false(p.has_autoscaling || p.has_batching || p.has_caching);
+}
+
+static void reads_every_section(void **state)
+{
+	mlc_whatif_params p;
+	(void)state;
+	assert_int_equal(parse(&p, "capacity_rps_per_replica: 12\n"
+	                           "pricing: {phases: [inference], options: [spot]}\n"
+	                           "architecture:\n"
+	                           "  serverless: {memory_gb: 4}\n"
+	                           "  managed_endpoint: {instance: g4dn.xlarge_1xt4, pricing: spot,"
+	                           " premium_pct: 20}\n"
+	                           "  kubernetes: {replicas_per_node: 3, min_nodes: 2}\n"
+	                           "autoscaling: {hourly_load: [1,1,1,1,1,1,1,1,1,1,1,1,"
+	                           "1,1,1,1,1,1,1,1,1,1,1,2], load_unit: rps, max_replicas: 9}\n"
+	                           "batching: {fixed_ms: 10, per_item_ms: 2, batch_sizes: [1, 3]}\n"
+	                           "caching: {hit_ratio: 0.25}\n"),
+	                 0);
+	near(p.capacity.v, 12);
+	assert_int_equal(p.pricing_phases, MLC_WHATIF_PHASE_INFERENCE);
+	assert_int_equal(p.pricing_options, 1u << MLC_PRICING_SPOT);
+	near(p.sl_memory_gb.v, 4);
+	assert_true(p.sl_memory_gb.given);
+	assert_string_equal(p.managed.instance, "g4dn.xlarge_1xt4");
+	assert_int_equal(p.managed.pricing, MLC_PRICING_SPOT);
+	near(p.k8s.replicas_per_node.v, 3);
+	assert_int_equal(p.nhours, 24);
+	assert_false(p.load_relative);
+	near(p.hourly[23], 2);
+	assert_int_equal(p.nsizes, 2);
+	near(p.sizes[1], 3);
+	near(p.hit_ratio.v, 0.25);
+	mlc_yaml__free(doc);
+	doc = NULL;
+}
+
+static void expect(const char *yaml, const char *message)
+{
+	mlc_whatif_params p;
+	assert_int_equal(parse(&p, yaml), MLC_EPARSE);
+	assert_string_equal(mlc_error_message(), message);
+}
+
+static void errors_carry_positions(void **state)
+{
+	(void)state;
+	expect("cachng: {hit_ratio: 1}\n",
+	       "w.yaml:1:1: unknown field 'cachng' (did you mean 'caching'?)");
+	expect("caching:\n  hit_ratio: 1.5\n", "w.yaml:2:14: 'hit_ratio' must be at most 1");
+	expect("caching: {cache_usd_per_month: 3}\n", "w.yaml:1:11: 'hit_ratio' is required");
+	expect("autoscaling:\n  hourly_load: [1, 2, 3]\n",
+	       "w.yaml:2:17: 'hourly_load' needs 24 or 168 values, got 3");
+	expect("architecture:\n  kubernetes:\n    replicas_per_node: 1.5\n",
+	       "w.yaml:3:24: 'replicas_per_node' must be a whole number");
+	expect("architecture:\n  managed_endpoint: {premium_pct: -100}\n",
+	       "w.yaml:2:35: 'premium_pct' must be greater than -100");
+	expect("pricing: {options: [spot, weekly]}\n",
+	       "w.yaml:1:27: unknown pricing 'weekly' (on_demand, spot, reserved_1y, "
+	       "reserved_3y)");
+	expect("batching: {fixed_ms: 0, per_item_ms: 0}\n",
+	       "w.yaml:1:22: 'fixed_ms' and 'per_item_ms' cannot both be 0");
+	expect("peak_to_average: 0.5\n", "w.yaml:1:18: 'peak_to_average' must be at least 1");
+	mlc_yaml__free(doc);
+	doc = NULL;
+}
+
+/* ---- the what-ifs on a profile ---- */
+
+/* One model on c5.2xlarge_cpu (0.34/h on demand in builtin:seed; spot 0.7 ×,
+ * reserved_1y 0.6 ×, no reserved_3y), 2 replicas, 2,628,000 requests a
+ * month = 1 req/s over 730 h. As written: 2 × 0.34 × 730 = 496.4. */
+static const char profile[] = "catalog: builtin:seed\n"
+                              "models:\n"
+                              "  - name: m\n"
+                              "    inference:\n"
+                              "      instance: c5.2xlarge_cpu\n"
+                              "      count: 2\n"
+                              "      requests_per_month: 2_628_000\n"
+                              "    whatif:\n"
+                              "      capacity_rps_per_replica: 0.5\n"
+                              "      architecture:\n"
+                              "        serverless: {memory_gb: 1, seconds_per_request: 1}\n"
+                              "        kubernetes: {cluster_usd_per_month: 73}\n"
+                              "      caching: {hit_ratio: 0.5, cache_usd_per_month: 10}\n";
+
+static const mlc_scenario *find(const mlc_compare_result *r, const char *name)
+{
+	size_t i;
+	for (i = 0; i < r->nscenarios; i++)
+		if (!strcmp(r->scenarios[i].name, name))
+			return &r->scenarios[i];
+	fail_msg("no scenario %s", name);
+	return NULL;
+}
+
+static void runs_the_what_ifs(void **state)
+{
+	mlc_profile *p = NULL;
+	mlc_compare *c = NULL;
+	const mlc_compare_result *r;
+	const mlc_scenario *s;
+	(void)state;
+	assert_int_equal(mlc_profile_load_string(&p, "p.yaml", profile, strlen(profile)), 0);
+	assert_int_equal(mlc_compare_model(&c, p, 0), 0);
+	r = mlc_compare_get(c);
+	near(r->baseline_total, 496.4);
+	near(r->average_rps, 1);
+	/* spot: 2 × 0.238 × 730 = 347.48, saving 148.92 = 30% */
+	s = find(r, "inference:spot");
+	near(s->monthly_total, 347.48);
+	near(s->saving, 148.92);
+	near(s->saving_pct, 30);
+	/* reserved_1y: 2 × 0.204 × 730 = 297.84 */
+	near(find(r, "inference:reserved_1y")->monthly_total, 297.84);
+	assert_false(find(r, "inference:reserved_3y")->available);
+	/* serverless: (0.20 / 1e6 + 1 GB × 1 s × 0.0000166667) × 2,628,000
+	 * = 0.0000168667 × 2,628,000 = 44.3256876 */
+	near(find(r, "serverless")->monthly_total, 0.0000168667 * 2628000);
+	/* managed: 1 req/s over 0.5 per replica = 2 replicas = 496.4 (no premium) */
+	assert_true(r->arch[1].units == 2);
+	near(find(r, "managed_endpoint")->monthly_total, 496.4);
+	/* kubernetes: 2 nodes of one replica + 73 = 569.4 */
+	near(find(r, "kubernetes")->monthly_total, 569.4);
+	/* serverless is cheapest from 0 to the scan's end (10 × 2,628,000): its
+	 * 0.0000168667 per request is below managed's 0.34 × 730 / (0.5 × 2,628,000) */
+	assert_int_equal(r->nranges, 1);
+	assert_string_equal(r->ranges[0].option, "serverless");
+	near(r->scan_to, 26280000);
+	/* caching half the requests: ceil(2 × 0.5) = 1 replica = 248.2, + 10 cache = 258.2 */
+	near(find(r, "hit_ratio:0.5")->monthly_total, 258.2);
+	mlc_compare_free(c);
+	mlc_profile_free(p);
+}
+
+static void whatif_errors_point_into_the_profile(void **state)
+{
+	static const char bad_key[] = "models:\n"
+	                              "  - name: m\n"
+	                              "    inference: {instance: c5.2xlarge_cpu, count: 1}\n"
+	                              "    whatif:\n"
+	                              "      batchin: {fixed_ms: 1}\n";
+	static const char bad_instance[] =
+	    "models:\n"
+	    "  - name: m\n"
+	    "    inference: {instance: c5.2xlarge_cpu, count: 1, requests_per_month: 100}\n"
+	    "    whatif:\n"
+	    "      capacity_rps_per_replica: 1\n"
+	    "      architecture: {managed_endpoint: {instance: c9.large}}\n";
+	mlc_profile *p = NULL;
+	mlc_compare *c = NULL;
+	(void)state;
+	assert_int_equal(mlc_profile_load_string(&p, "p.yaml", bad_key, strlen(bad_key)), 0);
+	assert_int_equal(mlc_compare_model(&c, p, 0), MLC_EPARSE);
+	assert_string_equal(mlc_error_message(),
+	                    "p.yaml:5:7: unknown field 'batchin' (did you mean 'batching'?)");
+	mlc_profile_free(p);
+	assert_int_equal(mlc_profile_load_string(&p, "p.yaml", bad_instance, strlen(bad_instance)),
+	                 0);
+	assert_int_equal(mlc_compare_model(&c, p, 0), MLC_EPARSE);
+	assert_non_null(strstr(mlc_error_message(), "p.yaml:6:51: "));
+	assert_null(c);
+	mlc_profile_free(p);
+}
+
+static void renders_json_and_csv(void **state)
+{
+	mlc_profile *p = NULL;
+	mlc_compare *c = NULL;
+	char *text = NULL;
+	(void)state;
+	assert_int_equal(mlc_profile_load_string(&p, "p.yaml", profile, strlen(profile)), 0);
+	assert_int_equal(mlc_compare_model(&c, p, 0), 0);
+	mlc_profile_free(p); /* the result keeps what it shows */
+	assert_int_equal(mlc_compare_render(&text, c, MLC_WHATIF_JSON), 0);
+	assert_non_null(strstr(text, "\"model\": \"m\""));
+	assert_non_null(strstr(text, "\"key\": \"architecture.serverless.price_per_1m_requests\",\n"
+	                             "      \"value\": \"0.2\",\n"
+	                             "      \"origin\": \"default\""));
+	mlc_whatif_text_free(text);
+	assert_int_equal(mlc_compare_render(&text, c, MLC_WHATIF_CSV), 0);
+	assert_non_null(strstr(text, "model,section,name,detail,available,phase_cost,"));
+	assert_non_null(strstr(text, "\nm,baseline,as_written,the profile as written,true,"));
+	mlc_whatif_text_free(text);
+	mlc_compare_free(c);
+}
+
+static long budget;
+static void *fail_malloc(size_t n)
+{
+	return budget-- > 0 ? malloc(n) : NULL;
+}
+static void *fail_realloc(void *q, size_t n)
+{
+	return budget-- > 0 ? realloc(q, n) : NULL;
+}
+
+static void survives_every_allocation_failure(void **state)
+{
+	mlc_allocator a = {fail_malloc, fail_realloc, free};
+	mlc_profile *p = NULL;
+	long n;
+	int rc = -1;
+	(void)state;
+	assert_int_equal(mlc_profile_load_string(&p, "p.yaml", profile, strlen(profile)), 0);
+	mlc_set_allocator(&a);
+	for (n = 0; n < 100000 && rc != 0; n++) {
+		mlc_compare *c = NULL;
+		char *text = NULL;
+		budget = n;
+		rc = mlc_compare_model(&c, p, 0);
+		if (rc == 0 && (rc = mlc_compare_render(&text, c, MLC_WHATIF_JSON)) != 0)
+			assert_int_equal(rc, MLC_ENOMEM);
+		else if (rc != 0)
+			assert_int_equal(rc, MLC_ENOMEM);
+		mlc_whatif_text_free(text);
+		mlc_compare_free(c);
+	}
+	mlc_set_allocator(NULL);
+	assert_int_equal(rc, 0);
+	mlc_profile_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(absent_section_gives_defaults),
+	    cmocka_unit_test(reads_every_section),
+	    cmocka_unit_test(errors_carry_positions),
+	    cmocka_unit_test(runs_the_what_ifs),
+	    cmocka_unit_test(whatif_errors_point_into_the_profile),
+	    cmocka_unit_test(renders_json_and_csv),
+	    cmocka_unit_test(survives_every_allocation_failure),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
