@@ -361,8 +361,8 @@ static void validate_lists_every_finding(void **state)
 		":5: column 'on_demand': negative price -1",
 		":6: resource 'spotty.large': spot price 1.2 is above on_demand 1",
 		":7: resource 'ri.large': reserved_1y price 1.1 is above on_demand 1",
-		":8: resource 'ok.large' in region 'us-east-1' is already defined at line 2 (the "
-		"first definition is used)",
+		(":8: resource 'ok.large' in region 'us-east-1' is already defined at line 2 (the "
+		 "first definition is used)"),
 		":9: column 'spot': missing (the row has 5 of the header's 13 fields)"};
 	size_t i;
 	(void)state;
