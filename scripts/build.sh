@@ -9,5 +9,5 @@ dir=${1:-build}
 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >"$dir.cmake.log" 2>&1 ||
   { cat "$dir.cmake.log"; exit 1; }
 rm -f "$dir.cmake.log"
-cmake --build "$dir" -j"$(nproc)" 2>&1 | grep -E "error|warning|Error" || true
+cmake --build "$dir" -j"$(nproc)" 2>&1 | grep -E "error:|warning:|Error [0-9]" || true
 [ -x "$dir/mlcost" ] || { echo "mlcost: build failed" >&2; cmake --build "$dir" 2>&1 | tail -30; exit 1; }

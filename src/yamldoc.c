@@ -58,39 +58,86 @@ static size_t utf8_len(const unsigned char *s, size_t left)
 	return n;
 }
 
+/* Where a byte stands in the YAML text: in a quoted scalar, a comment, or neither. */
+typedef struct text_state {
+	char quote;       /* '\'' or '"' inside a quoted scalar, else 0 */
+	int comment;      /* inside a comment, up to the line end */
+	int escape;       /* the previous byte was a backslash inside "..." */
+	int closed_single; /* the previous byte closed '...': a second ' reopens it */
+	int content;      /* something besides blanks and comments was seen */
+	unsigned char prev;
+} text_state;
+
+/* Advance st over byte c; returns 1 for a tab outside quotes and comments. */
+static int text_step(text_state *st, unsigned char c)
+{
+	int token_start = st->prev == 0 || strchr(" \t\n[{,:-?", st->prev) != NULL;
+	int bad_tab = 0, reopen = st->closed_single && c == '\'';
+	st->closed_single = 0;
+	if (reopen) {
+		st->quote = '\''; /* '' inside '...' is one escaped quote */
+	} else if (st->quote == '"') {
+		if (st->escape)
+			st->escape = 0;
+		else if (c == '\\')
+			st->escape = 1;
+		else if (c == '"')
+			st->quote = 0;
+	} else if (st->quote == '\'') {
+		if (c == '\'')
+			st->quote = 0, st->closed_single = 1;
+	} else if (c == '\n') {
+		st->comment = 0;
+	} else if (!st->comment) {
+		if (c == '#' && (st->prev == 0 || st->prev == ' ' || st->prev == '\t' ||
+				 st->prev == '\n'))
+			st->comment = 1;
+		else if ((c == '"' || c == '\'') && token_start)
+			st->quote = (char)c;
+		else if (c == '\t')
+			bad_tab = 1;
+		st->content |= !st->comment && c != ' ' && c != '\t' && c != '\r';
+	}
+	st->prev = c;
+	return bad_tab;
+}
+
 /*
- * Refuse text libfyaml should not see: invalid UTF-8 or control characters
- * (libfyaml 0.7.12 can loop forever on invalid UTF-8 in a directive, found by
- * fuzzing), and documents of only blanks and comments, from which libfyaml
- * builds no document at all.
+ * Refuse text libfyaml should not see, with FILE:LINE:COL: invalid UTF-8 or
+ * control characters (libfyaml 0.7.12 loops forever on invalid UTF-8 in a
+ * directive), tabs outside quoted scalars and comments (YAML indents and
+ * separates with spaces; libfyaml 0.7.12 crashes on some tab runs, both
+ * found by fuzzing), and documents of only blanks and comments, from which
+ * libfyaml builds no document at all.
  */
 static int check_text(const char *name, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, n;
 	unsigned line = 1, col = 1;
-	int content = 0, comment = 0;
+	text_state st = {0, 0, 0, 0, 0, 0};
 	while (i < len) {
 		unsigned char c = u[i];
 		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
 			return mlcu_error_set(MLC_EPARSE, "%s:%u:%u: control character 0x%02x",
-							      name, line, col, c);
+					      name, line, col, c);
 		if (!(n = utf8_len(u + i, len - i)))
 			return mlcu_error_set(MLC_EPARSE, "%s:%u:%u: invalid UTF-8", name, line,
-							      col);
+					      col);
+		if (text_step(&st, c))
+			return mlcu_error_set(MLC_EPARSE,
+					      "%s:%u:%u: tab character (YAML indents and separates "
+					      "with spaces; tabs may appear only inside quotes)",
+					      name, line, col);
 		if (c == '\n') {
 			line++;
 			col = 1;
-			comment = 0;
 		} else {
 			col++;
-			comment |= c == '#';
-			content |= !comment && c != ' ' && c != '\t' && c != '\r';
 		}
 		i += n;
 	}
-	/* blanks and comments only: libfyaml builds no document from it at all */
-	if (!content)
+	if (!st.content)
 		return mlcu_error_set(MLC_EPARSE, "%s: empty document", name);
 	return 0;
 }
