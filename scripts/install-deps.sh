@@ -5,8 +5,9 @@
 #   usage: scripts/install-deps.sh [--with-test-tools]
 set -eu
 
-BUILD_PKGS="gcc g++ make cmake pkg-config libfyaml-dev libjansson-dev libisal-dev libzstd-dev zlib1g-dev"
-TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev python3 gzip zstd"
+BUILD_PKGS="gcc g++ make cmake pkg-config libfyaml-dev libjansson-dev libisal-dev libzstd-dev zlib1g-dev
+  libsqlite3-dev libpq-dev"
+TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev python3 gzip zstd postgresql"
 
 pkgs="$BUILD_PKGS libcmocka-dev"
 [ "${1:-}" = "--with-test-tools" ] && pkgs="$BUILD_PKGS $TEST_PKGS"
