@@ -17,6 +17,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const formats[] = {"table", "json", "csv", NULL};
@@ -25,6 +26,27 @@ static const cli_option options[] = {
     {"format", 'f', CLI_VALUE, "FMT", "output format", "table", formats},
     {"model", 'm', CLI_VALUE, "NAME", "the model to compare (optional with one model)", NULL, NULL},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+/* A percentage to 0.1; one that rounds to zero prints as 0.0%, never -0.0%. */
+static void pct_text(char *out, size_t n, double pct)
+{
+	cli_fmt_pct(out, n, fabs(pct) < 0.05 ? 0.0 : pct);
+}
+
+/*
+ * An assumption's value for the table: a fraction the library derived
+ * (15.220700152207002 req/s) is shown to 6 significant digits; names,
+ * whole numbers and lists as they are. JSON and CSV keep every digit.
+ */
+static const char *value_text(char *out, size_t n, const char *value)
+{
+	char *end;
+	double v = strtod(value, &end);
+	if (end == value || *end || !isfinite(v) || v == floor(v))
+		return value;
+	snprintf(out, n, "%.6g", v);
+	return out;
+}
 
 static void count_text(char *out, size_t n, double v)
 {
@@ -51,7 +73,7 @@ static int print_scenarios(const mlc_compare_result *r)
 			cli_fmt_money(month, sizeof(month), s->monthly_total);
 			if (!base) {
 				cli_fmt_money(save, sizeof(save), s->saving);
-				cli_fmt_pct(pct, sizeof(pct), s->saving_pct);
+				pct_text(pct, sizeof(pct), s->saving_pct);
 			} else {
 				save[0] = pct[0] = '\0';
 			}
@@ -73,7 +95,7 @@ static int print_scenarios(const mlc_compare_result *r)
 
 static void print_architecture(const mlc_compare_result *r)
 {
-	size_t i;
+	size_t i, shown;
 	char a[48], b[48];
 	if (!r->narch)
 		return;
@@ -86,11 +108,11 @@ static void print_architecture(const mlc_compare_result *r)
 		printf("  %15s - %-15s  %s\n", a, b, r->ranges[i].option);
 	}
 	printf("Marginal cost per 1k requests at scale:");
-	for (i = 0; i < r->narch; i++) {
+	for (i = 0, shown = 0; i < r->narch; i++) {
 		if (!r->arch[i].available)
 			continue;
 		cli_fmt_unit_money(a, sizeof(a), r->arch[i].cost_per_1k_at_scale);
-		printf(" %s %s%s", r->arch[i].name, a, i + 1 < r->narch ? "," : "");
+		printf("%s %s %s", shown++ ? "," : "", r->arch[i].name, a);
 	}
 	printf("\n");
 }
@@ -155,7 +177,9 @@ static int print_assumptions(const mlc_compare_result *r)
 	if (!t)
 		return -1;
 	for (i = 0; i < r->nassumptions && !rc; i++) {
-		const char *cells[3] = {r->assumptions[i].key, r->assumptions[i].value,
+		char v[48];
+		const char *cells[3] = {r->assumptions[i].key,
+		                        value_text(v, sizeof(v), r->assumptions[i].value),
 		                        r->assumptions[i].origin};
 		rc = cli_table_add(t, cells);
 	}

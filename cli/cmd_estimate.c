@@ -167,8 +167,10 @@ static void compute_basis(char *out, size_t n, const mlc_compute_phase *c, doubl
 		snprintf(out, n, "-");
 		return;
 	}
-	snprintf(out, n, "%s %s %s/h x %s%s", c->instance, mlc_pricing_model_name(c->pricing),
-	         NUM(p, price), NUM(k, c->count), tail);
+	/* a derived price (0.526 x 0.7 = 0.36819999999999997) to 6 significant digits */
+	snprintf(p, sizeof(p), "%.6g", price);
+	snprintf(out, n, "%s %s %s/h x %s%s", c->instance, mlc_pricing_model_name(c->pricing), p,
+	         NUM(k, c->count), tail);
 }
 
 static void training_basis(char *out, size_t n, const mlc_model_profile *mp,
@@ -280,7 +282,9 @@ static void print_economics(const mlc_model_estimate *m)
 	}
 	if (m->has_revenue) {
 		cli_fmt_money(a, sizeof(a), m->revenue_per_month);
-		cli_fmt_pct(b, sizeof(b), m->gross_margin_pct);
+		/* a margin that rounds to zero is 0.0%, never -0.0% */
+		cli_fmt_pct(b, sizeof(b),
+		            fabs(m->gross_margin_pct) < 0.05 ? 0.0 : m->gross_margin_pct);
 		cli_fmt_pct(c, sizeof(c), m->cost_pct_of_revenue);
 		printf("Revenue:          %s/month; gross margin %s; cost is %s of revenue\n", a, b,
 		       c);
@@ -288,7 +292,7 @@ static void print_economics(const mlc_model_estimate *m)
 	if (m->has_value_preserved) {
 		cli_fmt_money(a, sizeof(a), m->value_preserved_per_month);
 		if (isfinite(m->roi))
-			snprintf(b, sizeof(b), "%.2fx", m->roi);
+			snprintf(b, sizeof(b), "%.2fx", fabs(m->roi) < 0.005 ? 0.0 : m->roi);
 		else
 			snprintf(b, sizeof(b), "n/a");
 		printf("Value preserved:  %s/month; ROI %s\n", a, b);
@@ -373,9 +377,13 @@ static void print_portfolio(const mlc_estimate *e)
 	printf("Monthly total %s; annual %s\n", a, b);
 	if (pf->has_efficiency_index) {
 		cli_fmt_money(c, sizeof(c), pf->annual_spend);
-		printf("MLOps Cost Efficiency Index: %.3g (%s) = %zu production model%s x %s M "
+		/* 3 significant digits, but 1234 rather than 1.23e+03 */
+		printf("MLOps Cost Efficiency Index: %.*g (%s) = %zu production model%s x %s M "
 		       "requests/month / %s annual spend x 1000\n",
-		       pf->efficiency_index, pf->efficiency_band, pf->production_models,
+		       pf->efficiency_index >= 1000 ? 15 : 3,
+		       pf->efficiency_index >= 1000 ? floor(pf->efficiency_index + 0.5)
+		                                    : pf->efficiency_index,
+		       pf->efficiency_band, pf->production_models,
 		       pf->production_models == 1 ? "" : "s",
 		       NUM(d, pf->production_requests_per_month / 1e6), c);
 		printf("  bands: < 0.5 inefficient, 0.5-2 developing, 2-5 mature, > 5 "

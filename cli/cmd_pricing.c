@@ -373,6 +373,47 @@ static int load_all(mlc_catalog **out, const cli_args *a)
 	return rc;
 }
 
+/* The "a, b, c" of the last error's "(nearest: a, b, c)", or "" when it has none. */
+static void nearest_of_last_error(char *out, size_t n)
+{
+	const char *p = strstr(mlc_error_message(), "(nearest: ");
+	size_t len;
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += strlen("(nearest: ");
+	len = strlen(p);
+	if (len && p[len - 1] == ')')
+		len--;
+	snprintf(out, n, "%.*s", (int)len, p);
+}
+
+/*
+ * --resource names neither a resource nor an LLM model. A typo of a model
+ * name (gpt4o) is far from every resource name (gpt-4o:input), so the
+ * nearest models are suggested beside the nearest resources.
+ */
+static int unknown_name(const mlc_catalog *cat, const char *want)
+{
+	const mlc_price_entry *e;
+	mlc_token_price tp;
+	char res[512], llm[512];
+	int rc;
+	mlc_catalog_token_price(&tp, cat, want);
+	nearest_of_last_error(llm, sizeof(llm));
+	rc = mlc_catalog_find(&e, cat, want);
+	nearest_of_last_error(res, sizeof(res));
+	if (!*llm)
+		return cli_fail(rc); /* the resource message as it is */
+	if (!*res)
+		return cli_error(EXIT_BAD_INPUT,
+				 "unknown resource or LLM model '%s' (nearest LLM models: %s)", want,
+				 llm);
+	return cli_error(EXIT_BAD_INPUT,
+			 "unknown resource or LLM model '%s' (nearest: %s; LLM models: %s)", want,
+			 res, llm);
+}
+
 static int run_show(const cli_args *a)
 {
 	mlc_catalog *cat = NULL;
@@ -386,17 +427,17 @@ static int run_show(const cli_args *a)
 					     "SRC)", a->pos[1]);
 		goto done;
 	}
-	rc = load_all(&cat, a);
-	if (rc == 0 && want && mlc_catalog_find(&only, cat, want) != 0) {
-		/* not a resource: perhaps an LLM model of token rows */
-		if (mlc_catalog_token_price(&tp, cat, want) == MLC_ENOTFOUND)
-			rc = mlc_catalog_find(&only, cat, want); /* the resource suggestions */
-		else
-			model = want;
-	}
-	if (rc) {
+	if ((rc = load_all(&cat, a)) != 0) {
 		code = cli_fail(rc);
 		goto done;
+	}
+	if (want && mlc_catalog_find(&only, cat, want) != 0) {
+		/* not a resource: perhaps an LLM model of token rows */
+		if (mlc_catalog_token_price(&tp, cat, want) == MLC_ENOTFOUND) {
+			code = unknown_name(cat, want);
+			goto done;
+		}
+		model = want;
 	}
 	if (!strcmp(fmt, "json"))
 		show_json(cat, only, model);

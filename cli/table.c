@@ -98,6 +98,16 @@ static size_t width(const char *s)
 	return w;
 }
 
+/* 1 when every cell of row r after column c is empty */
+static int rest_empty(const cli_table *t, size_t r, size_t c)
+{
+	size_t k;
+	for (k = c + 1; k < t->ncols; k++)
+		if (*t->cells[r * t->ncols + k])
+			return 0;
+	return 1;
+}
+
 void cli_table_print(const cli_table *t, FILE *f)
 {
 	size_t r, c, k, w[32] = {0};
@@ -109,12 +119,22 @@ void cli_table_print(const cli_table *t, FILE *f)
 		for (c = 0; c < t->ncols; c++) {
 			const char *s = t->cells[r * t->ncols + c];
 			size_t pad;
+			if (!t->rule[r] && !*s && rest_empty(t, r, c))
+				break;
 			if (c)
 				fputs("  ", f);
 			if (t->rule[r]) {
 				for (k = 0; k < w[c]; k++)
 					fputc('-', f);
 				continue;
+			}
+			if (!t->rule[r] && rest_empty(t, r, c)) {
+				/* nothing more on this line: no padding, no trailing blanks */
+				if (t->align[c] == 'r')
+					for (k = width(s); k < w[c]; k++)
+						fputc(' ', f);
+				fputs(s, f);
+				break;
 			}
 			pad = w[c] - width(s);
 			if (t->align[c] == 'r')
@@ -194,4 +214,6 @@ void cli_fmt_exact(char *out, size_t n, double v)
 void cli_fmt_pct(char *out, size_t n, double pct)
 {
 	snprintf(out, n, "%.1f%%", pct);
+	if (!strcmp(out, "-0.0%"))
+		snprintf(out, n, "0.0%%");
 }

@@ -9,6 +9,7 @@
  * the change is one the profile could express.
  */
 #include "compare.h"
+#include "estimate.h"
 #include "profile_internal.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -48,6 +49,11 @@ const char *mlc_compare__str(mlc_compare *c, const char *fmt, ...)
 	}
 	c->strs[c->nstrs++] = s;
 	return s;
+}
+
+const char *mlc_compare__count(mlc_compare *c, double n, const char *noun)
+{
+	return mlc_compare__str(c, "%g %s%s", n, noun, n == 1 ? "" : "s");
 }
 
 /* grow an array of items to hold one more; -1 past MLC_COMPARE_MAX_ITEMS */
@@ -261,15 +267,15 @@ static int caching(mlc_compare *c)
 	inf->cached_input_tokens_per_request *= keep;
 	if ((rc = mlc_estimate_model(&e, c->p, &copy)) != 0)
 		return rc;
-	if (inf->compute.instance && c->base.has_tokens)
-		s->detail =
-		    mlc_compare__str(c, "%g replicas instead of %g; tokens x %g",
-		                     inf->compute.count, c->m->inference.compute.count, keep);
-	else if (inf->compute.instance)
-		s->detail = mlc_compare__str(c, "%g replicas instead of %g", inf->compute.count,
-		                             c->m->inference.compute.count);
-	else
+	if (!inf->compute.instance) {
 		s->detail = mlc_compare__str(c, "tokens x %g", keep);
+	} else {
+		s->detail = mlc_compare__str(c, "%s instead of %g",
+		                             mlc_compare__count(c, inf->compute.count, "replica"),
+		                             c->m->inference.compute.count);
+		if (c->base.has_tokens)
+			s->detail = mlc_compare__str(c, "%s; tokens x %g", s->detail, keep);
+	}
 	mlc_compare__result(c, s, e.monthly.inference + c->prm.cache_usd.v,
 	                    e.monthly.total + c->prm.cache_usd.v);
 	return c->rc;
@@ -331,6 +337,7 @@ static int start(mlc_compare *c, const mlc_profile *p, size_t i)
 	c->y = mlc_profile__yaml(p);
 	if (node && c->y)
 		w = mlc_yaml__get(node, "whatif");
+	c->at = w ? w : node;
 	if ((rc = mlc_whatif__parse(&c->prm, c->y, w)) != 0 ||
 	    (rc = mlc_estimate_model(&c->base, p, c->m)) != 0)
 		return rc;
@@ -357,6 +364,54 @@ static int start(mlc_compare *c, const mlc_profile *p, size_t i)
 	return c->rc;
 }
 
+/* 1 (and msg written) when v is out of range; what names it in the message */
+static int out_of_range(char *msg, size_t n, const char *what, double v)
+{
+	mlc_estimate__value x;
+	x.name = what;
+	x.v = v;
+	return mlc_estimate__first_out_of_range(&x, 1, msg, n) != NULL;
+}
+
+/*
+ * Refuse a result no table can show: the what-if parameters are checked one
+ * by one, but a capacity of 1e-300 req/s still asks for 1e301 replicas.
+ */
+static int check_range(mlc_compare *c)
+{
+	const mlc_compare_result *r = &c->res;
+	char msg[MLCU_ERROR_MAX], what[160];
+	size_t k;
+	int bad = out_of_range(msg, sizeof(msg), "architecture.scan_to", r->scan_to) ||
+	          out_of_range(msg, sizeof(msg), "autoscaling.static_replicas", r->static_replicas);
+	for (k = 0; !bad && k < c->nsc; k++) {
+		const mlc_scenario *s = &c->sc[k];
+		snprintf(what, sizeof(what), "%s %s", s->section, s->name);
+		bad = s->available && (out_of_range(msg, sizeof(msg), what, s->phase_cost) ||
+		                       out_of_range(msg, sizeof(msg), what, s->monthly_total) ||
+		                       out_of_range(msg, sizeof(msg), what, s->saving_pct));
+	}
+	for (k = 0; !bad && k < r->narch; k++)
+		bad = r->arch[k].available &&
+		      (out_of_range(msg, sizeof(msg), r->arch[k].name, r->arch[k].units) ||
+		       out_of_range(msg, sizeof(msg), r->arch[k].name, r->arch[k].monthly_cost) ||
+		       out_of_range(msg, sizeof(msg), r->arch[k].name,
+		                    r->arch[k].cost_per_1k_at_scale));
+	for (k = 0; !bad && k < r->nbatch; k++) {
+		const mlc_batch_row *b = &r->batch[k];
+		snprintf(what, sizeof(what), "batching batch_size:%g", b->batch_size);
+		bad = out_of_range(msg, sizeof(msg), what, b->latency_ms) ||
+		      out_of_range(msg, sizeof(msg), what, b->replicas) ||
+		      out_of_range(msg, sizeof(msg), what, b->monthly_cost) ||
+		      out_of_range(msg, sizeof(msg), what, b->wait_p95_ms);
+	}
+	if (!bad)
+		return 0;
+	if (c->at && c->y)
+		return mlc_yaml__error(c->y, c->at, "model '%s': %s", c->m->name, msg);
+	return mlcu_error_set(MLC_EPARSE, "model '%s': %s", c->m->name, msg);
+}
+
 int mlc_compare_model(mlc_compare **out, const mlc_profile *p, size_t i)
 {
 	mlc_compare *c = NULL;
@@ -370,7 +425,8 @@ int mlc_compare_model(mlc_compare **out, const mlc_profile *p, size_t i)
 		return mlcu_error_oom();
 	if ((rc = start(c, p, i)) != 0 || (rc = pricing(c)) != 0 ||
 	    (rc = mlc_compare__architecture(c)) != 0 || (rc = mlc_compare__autoscaling(c)) != 0 ||
-	    (rc = mlc_compare__batching(c)) != 0 || (rc = caching(c)) != 0)
+	    (rc = mlc_compare__batching(c)) != 0 || (rc = caching(c)) != 0 ||
+	    (rc = check_range(c)) != 0)
 		goto done;
 	c->res.scenarios = c->sc;
 	c->res.nscenarios = c->nsc;
@@ -379,6 +435,7 @@ int mlc_compare_model(mlc_compare **out, const mlc_profile *p, size_t i)
 	c->p = NULL;
 	c->m = NULL;
 	c->y = NULL;
+	c->at = NULL;
 	*out = c;
 	c = NULL;
 done:

@@ -23,6 +23,7 @@ struct mlc_compare {
 	const mlc_profile *p;
 	const mlc_model_profile *m;
 	const mlc_yaml *y;
+	struct fy_node *at; /* the model's `whatif:` (else the model) for errors, or NULL */
 	mlc_whatif_params prm;
 	mlc_model_estimate base;
 	double hours;    /* inference hours per month */
@@ -44,6 +45,8 @@ struct mlc_compare {
 /* A formatted string owned by c; "" (and c->rc set) when memory runs out. */
 const char *mlc_compare__str(mlc_compare *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* "1 replica", "3 replicas": n and noun, plural unless n is 1 (owned by c). */
+const char *mlc_compare__count(mlc_compare *c, double n, const char *noun);
 /* Record a parameter: key, value as text, "profile" / "default" / "derived". */
 void mlc_compare__assume(mlc_compare *c, const char *key, const char *value, const char *origin);
 void mlc_compare__assume_num(mlc_compare *c, const char *key, const mlc_wnum *n);

@@ -118,9 +118,9 @@ static void arch_scenarios(mlc_compare *c, const mlc_cost_shape *shapes)
 			s->detail = mlc_compare__str(c, "request fee + %g GB x %g s per request",
 			                             c->prm.sl_memory_gb.v, c->prm.sl_seconds.v);
 		else
-			s->detail =
-			    mlc_compare__str(c, "%g %s%s", o->units, k == 1 ? "replicas" : "nodes",
-			                     k == 2 ? " + cluster fee" : "");
+			s->detail = mlc_compare__str(
+			    c, "%s%s", mlc_compare__count(c, o->units, k == 1 ? "replica" : "node"),
+			    k == 2 ? " + cluster fee" : "");
 		mlc_compare__result(c, s, o->monthly_cost, replaced_total(c, o->monthly_cost));
 	}
 }
@@ -240,7 +240,8 @@ int mlc_compare__autoscaling(mlc_compare *c)
 	c->res.hours_at_max = a.hours_at_max;
 	if (!(s = mlc_compare__scenario(c, "autoscaling", "static")))
 		return c->rc;
-	s->detail = mlc_compare__str(c, "%g replicas all hours (the peak)", a.static_replicas);
+	s->detail = mlc_compare__str(c, "%s all hours (the peak)",
+	                             mlc_compare__count(c, a.static_replicas, "replica"));
 	mlc_compare__result(c, s, a.static_cost, replaced_total(c, a.static_cost));
 	if (!(s = mlc_compare__scenario(c, "autoscaling", "autoscaled")))
 		return c->rc;
@@ -322,7 +323,8 @@ int mlc_compare__batching(mlc_compare *c)
 	if (!(s = mlc_compare__scenario(
 	          c, "batching", mlc_compare__str(c, "batch_size:%g", c->batch[best].batch_size))))
 		return c->rc;
-	s->detail = mlc_compare__str(c, "%g replicas, p95 wait %.1f ms", c->batch[best].replicas,
+	s->detail = mlc_compare__str(c, "%s, p95 wait %.1f ms",
+	                             mlc_compare__count(c, c->batch[best].replicas, "replica"),
 	                             c->batch[best].wait_p95_ms);
 	mlc_compare__result(c, s, c->batch[best].monthly_cost,
 	                    replaced_total(c, c->batch[best].monthly_cost));

@@ -8,10 +8,13 @@
  * Doubles throughout (SPEC §1: estimates multiply rates); nothing is
  * rounded here. Whole-profile totals and portfolio views are portfolio.c.
  */
+#include "estimate.h"
 #include "profile.h"
 #include "util/error.h"
+#include "util/str.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct sla_tier {
@@ -195,6 +198,62 @@ static int extras(mlc_model_estimate *e, const mlc_model_profile *m)
 	return 0;
 }
 
+int mlc_estimate__in_range(double v)
+{
+	return isfinite(v) && fabs(v) <= MLC_ESTIMATE__MAX_MAGNITUDE;
+}
+
+const mlc_estimate__value *mlc_estimate__first_out_of_range(const mlc_estimate__value *vals,
+                                                            size_t n, char *msg, size_t msgn)
+{
+	char num[48];
+	size_t i;
+	for (i = 0; i < n; i++) {
+		if (mlc_estimate__in_range(vals[i].v))
+			continue;
+		mlcu_fmt_double(num, sizeof(num), vals[i].v);
+		snprintf(msg, msgn,
+		         "'%s' = %s is out of range (not a number, or above 1e15): check the "
+		         "size of the numbers it is computed from",
+		         vals[i].name, num);
+		return &vals[i];
+	}
+	return NULL;
+}
+
+/* Every number the estimate hands out, by the name the JSON gives it. */
+static int check_range(const mlc_model_estimate *e, const mlc_profile *p,
+                       const mlc_model_profile *m)
+{
+	const mlc_phase_costs *c = &e->monthly;
+	const mlc_estimate__value vals[] = {
+	    {"training", c->training},
+	    {"inference", c->inference},
+	    {"feature_pipeline", c->feature_pipeline},
+	    {"storage", c->storage},
+	    {"transfer", c->transfer},
+	    {"people", c->people},
+	    {"total", c->total}, /* bounds annual (12x) and the SLA range (at most 15x) */
+	    {"cost_per_1k", e->cost_per_1k},
+	    {"full_cost_per_request", e->full_cost_per_request},
+	    {"gross_margin_pct", e->gross_margin_pct},
+	    {"cost_pct_of_revenue", e->cost_pct_of_revenue},
+	    {"roi", c->total > 0 ? e->roi : 0},
+	    {"hourly.total", e->hourly_total},
+	};
+	char msg[MLCU_ERROR_MAX];
+	size_t i;
+	if (!mlc_estimate__first_out_of_range(vals, sizeof(vals) / sizeof(vals[0]), msg,
+	                                      sizeof(msg)))
+		return 0;
+	/* a model of the profile as loaded has a place in the YAML; a what-if copy has not */
+	for (i = 0; i < p->nmodels; i++)
+		if (m == &p->models[i] && p->nodes && p->nodes[i])
+			return mlc_yaml__error(p->yaml, p->nodes[i], "model '%s': %s", m->name,
+			                       msg);
+	return mlcu_error_set(MLC_EPARSE, "model '%s': %s", m->name, msg);
+}
+
 int mlc_estimate_model(mlc_model_estimate *out, const mlc_profile *p, const mlc_model_profile *m)
 {
 	int rc;
@@ -208,5 +267,7 @@ int mlc_estimate_model(mlc_model_estimate *out, const mlc_profile *p, const mlc_
 	if ((rc = phase_costs(out, p, m)) != 0)
 		return rc;
 	economics(out, p, m);
-	return extras(out, m);
+	if ((rc = extras(out, m)) != 0)
+		return rc;
+	return check_range(out, p, m);
 }

@@ -6,6 +6,7 @@
  * that meets the accuracy and latency floors. Reading the variants file is
  * frontier_load.c; rendering is frontier_render.c.
  */
+#include "estimate.h"
 #include "frontier.h"
 #include "whatif.h"
 #include "util/alloc.h"
@@ -112,6 +113,7 @@ int mlc_frontier__new(mlc_frontier **out, const mlc_frontier_options *opts,
 	f->res.by_cost = f->by_cost;
 	f->res.recommended = -1;
 	f->res.verdict = "";
+	f->bad = -1;
 	*out = f;
 	return 0;
 oom:
@@ -241,11 +243,27 @@ static int pick(mlc_frontier *f)
 	return 0;
 }
 
+/* A variant no table can show: 1e-300 req/s per instance asks for 1e301 instances. */
+static int check_range(mlc_frontier *f, size_t i)
+{
+	const mlc_variant *v = &f->variants[i];
+	const mlc_estimate__value vals[] = {{"instances", v->instances},
+	                                    {"monthly_cost", v->monthly_cost},
+	                                    {"cost_per_1k", v->cost_per_1k}};
+	char msg[MLCU_ERROR_MAX];
+	if (!mlc_estimate__first_out_of_range(vals, sizeof(vals) / sizeof(vals[0]), msg,
+	                                      sizeof(msg)))
+		return 0;
+	f->bad = (long)i;
+	return mlcu_error_set(MLC_EPARSE, "variant '%s': %s", v->name, msg);
+}
+
 int mlc_frontier__evaluate(mlc_frontier *f)
 {
 	const mlc_frontier_options *o = &f->res.options;
 	size_t i;
 	int rc;
+	f->bad = -1;
 	f->res.average_rps = mlc_whatif__avg_rps(o->target_requests_per_month, o->hours_per_month);
 	f->res.design_rps = f->res.average_rps * o->peak_to_average;
 	for (i = 0; i < f->res.nvariants; i++) {
@@ -257,6 +275,8 @@ int mlc_frontier__evaluate(mlc_frontier *f)
 		v->meets_accuracy = !o->has_min_accuracy || v->accuracy >= o->min_accuracy;
 		v->meets_latency =
 		    !o->has_max_p95_latency_ms || v->p95_latency_ms <= o->max_p95_latency_ms;
+		if ((rc = check_range(f, i)) != 0)
+			return rc;
 	}
 	if ((rc = rank(f)) != 0 || (rc = mark_frontier(f)) != 0)
 		return rc;

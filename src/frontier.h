@@ -18,6 +18,7 @@ struct mlc_frontier {
 	char *catalog;
 	char *currency;
 	char *verdict;
+	long bad; /* the variant whose result is out of range when evaluate fails, else -1 */
 };
 
 /* Validate opts and copy n variants (inputs only). EINVAL names what is wrong. */
@@ -25,7 +26,9 @@ int mlc_frontier__new(mlc_frontier **out, const mlc_frontier_options *opts,
                       const mlc_variant *variants, size_t n);
 /* Record the catalog sources for the report. */
 int mlc_frontier__set_catalog(mlc_frontier *f, const char *catalog);
-/* With every price_per_hour set: size, cost, rank, frontier, pick. */
+/* With every price_per_hour set: size, cost, rank, frontier, pick. A variant
+ * whose instances or cost are out of range (estimate.h) is MLC_EPARSE, and
+ * f->bad names it so a loader can point at it. */
 int mlc_frontier__evaluate(mlc_frontier *f);
 
 /* Load flags. BUILTIN_ONLY refuses catalog files (for the fuzzer). */

@@ -14,6 +14,7 @@
 #include "util/file.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -175,10 +176,7 @@ static int read_variant(loader *L, struct fy_node *n, mlc_variant *v)
 			return mlc_yaml__error(y, mlc_yaml__get(n, "name"),
 			                       "duplicate variant name '%s'", v->name);
 	if (mlc_pricing_model_parse(&v->pricing, pricing) != 0)
-		return mlc_yaml__error(y, mlc_yaml__get(n, "pricing"),
-		                       "unknown pricing '%s' (on_demand, spot, reserved_1y, "
-		                       "reserved_3y)",
-		                       pricing);
+		return mlc_yaml__error(y, mlc_yaml__get(n, "pricing"), "%s", mlc_error_message());
 	if (!mlc_yaml__get(n, "accuracy"))
 		return mlc_yaml__error(y, n, "variant: 'accuracy' is required");
 	if ((rc = mlc_yaml__number(y, mlc_yaml__get(n, "accuracy"), &v->accuracy)) != 0 ||
@@ -190,9 +188,10 @@ static int read_variant(loader *L, struct fy_node *n, mlc_variant *v)
 	if ((rc = mlc_yaml__opt_number_min(y, n, "min_instances", &v->min_instances, 0, NULL)))
 		return rc;
 	mn = mlc_yaml__get(n, "min_instances");
-	if (mn &&
-	    (v->min_instances != (double)(long long)v->min_instances || v->min_instances > 1e9))
-		return mlc_yaml__error(y, mn, "'min_instances' must be a whole number");
+	/* the range first: converting 1e57 to an integer type is undefined */
+	if (mn && (v->min_instances > 1e9 || v->min_instances != floor(v->min_instances)))
+		return mlc_yaml__error(y, mn,
+		                       "'min_instances' must be a whole number at most 1000000000");
 	return 0;
 }
 
@@ -224,25 +223,33 @@ static int read_variants(loader *L, struct fy_node *root)
 	return 0;
 }
 
+/* The current error (rc) placed at node at, or at variant i's entry when at is NULL. */
+static int at_variant(const loader *L, size_t i, struct fy_node *at, int rc)
+{
+	char msg[MLCU_ERROR_MAX];
+	int line, col;
+	if (rc == MLC_ENOMEM)
+		return rc;
+	snprintf(msg, sizeof(msg), "%s", mlc_error_message());
+	mlc_yaml__pos(at ? at : L->nodes[i], &line, &col);
+	return mlcu_error_set(MLC_EPARSE, "%s:%d:%d: %s", mlc_yaml__name(L->y), line, col, msg);
+}
+
 /* prices, with an unknown instance or an unoffered price reported at the variant */
 static int price(loader *L, mlc_frontier *f)
 {
 	size_t i;
-	int rc, line, col;
+	int rc;
 	for (i = 0; i < f->res.nvariants; i++) {
 		mlc_variant *v = &f->variants[i];
 		struct fy_node *at = mlc_yaml__get(L->nodes[i], "instance");
 		rc = mlc_catalog_hourly_price(&v->price_per_hour, L->cat, v->instance, v->pricing);
 		if (rc) {
-			char msg[MLCU_ERROR_MAX];
 			if (v->pricing != MLC_PRICING_ON_DEMAND && rc == MLC_EPARSE &&
 			    mlc_yaml__get(L->nodes[i], "pricing"))
 				at = mlc_yaml__get(L->nodes[i], "pricing");
-			snprintf(msg, sizeof(msg), "%s", mlc_error_message());
-			mlc_yaml__pos(at, &line, &col);
-			return mlcu_error_set(rc == MLC_ENOMEM ? rc : MLC_EPARSE,
-			                      "%s:%d:%d: variant '%s': %s", mlc_yaml__name(L->y),
-			                      line, col, v->name, msg);
+			mlcu_error_prefix("variant '%s': ", v->name);
+			return at_variant(L, i, at, rc);
 		}
 	}
 	return 0;
@@ -271,8 +278,11 @@ static int load_yaml(mlc_frontier **out, const mlc_yaml *y, unsigned flags)
 		goto done;
 	if ((rc = mlc_frontier__new(&f, &L.opts, L.v, L.n)) != 0 ||
 	    (rc = mlc_frontier__set_catalog(f, L.sources.ptr ? L.sources.ptr : "")) != 0 ||
-	    (rc = price(&L, f)) != 0 || (rc = mlc_frontier__evaluate(f)) != 0)
+	    (rc = price(&L, f)) != 0 || (rc = mlc_frontier__evaluate(f)) != 0) {
+		if (f && f->bad >= 0)
+			rc = at_variant(&L, (size_t)f->bad, NULL, rc);
 		goto done;
+	}
 	*out = f;
 	f = NULL;
 done:

@@ -9,11 +9,13 @@
  * It prints nothing (estimate_json.c and the CLI do). Definitions of every
  * view are in docs/cost-model.md.
  */
+#include "estimate.h"
 #include "profile.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/str.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *mlc_efficiency_band(double index)
@@ -102,10 +104,12 @@ static void sum_models(mlc_portfolio *pf, const mlc_estimate *e)
 	}
 }
 
-static void portfolio(mlc_estimate *e)
+static int portfolio(mlc_estimate *e)
 {
 	mlc_portfolio *pf = &e->portfolio;
 	const mlc_phase_costs *c = &e->monthly;
+	mlc_estimate__value index;
+	char msg[MLCU_ERROR_MAX];
 
 	pf->models = e->nmodels;
 	sum_models(pf, e);
@@ -121,6 +125,12 @@ static void portfolio(mlc_estimate *e)
 		pf->tooling_pct = (c->tooling + c->monitoring) / c->total * 100;
 		pf->compute_pct = (c->infrastructure - c->tooling - c->monitoring) / c->total * 100;
 	}
+	/* many requests over a spend of a fraction of a cent divides past any sense */
+	index.name = "efficiency_index";
+	index.v = pf->efficiency_index;
+	if (mlc_estimate__first_out_of_range(&index, 1, msg, sizeof(msg)))
+		return mlcu_error_set(MLC_EPARSE, "portfolio: %s", msg);
+	return 0;
 }
 
 static int estimate_all(mlc_estimate *e, const mlc_profile *p, const char *only)
@@ -164,7 +174,8 @@ int mlc_estimate_profile(mlc_estimate **out, const mlc_profile *p, const mlc_est
 	if ((rc = estimate_all(e, p, opts ? opts->model : NULL)) != 0)
 		goto done;
 	scale_costs(&e->annual, &e->monthly, 12);
-	portfolio(e);
+	if ((rc = portfolio(e)) != 0)
+		goto done;
 	*out = e;
 	e = NULL;
 done:

@@ -3,20 +3,17 @@
  * pricing_find.c - answering questions of a loaded catalog: find a
  * resource (plain or region-qualified), its hourly price under a pricing
  * model, an LLM's token prices; unknown names get "nearest" suggestions
- * ranked by substring match, then edit distance. Also the names of
- * pricing models and units.
+ * (pricing_nearest.c). Also the names of pricing models and units.
  *
  * It does not load anything (pricing_load.c) nor own the storage (pricing.c).
  */
 #include "pricing_internal.h"
+#include "pricing_nearest.h"
 #include "util/error.h"
 #include "util/str.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-
-#define NEAREST_MAX 3
 
 static const char *const model_names[MLC_PRICING_COUNT] = {"on_demand", "spot", "reserved_1y",
 							    "reserved_3y"};
@@ -29,6 +26,8 @@ const char *mlc_pricing_model_name(mlc_pricing_model pm)
 
 int mlc_pricing_model_parse(mlc_pricing_model *out, const char *name)
 {
+	const char *near = NULL;
+	size_t best = 4, d;
 	int i;
 	for (i = 0; i < MLC_PRICING_COUNT; i++) {
 		if (name && !strcmp(name, model_names[i])) {
@@ -36,6 +35,16 @@ int mlc_pricing_model_parse(mlc_pricing_model *out, const char *name)
 			return 0;
 		}
 	}
+	/* a typo of one name (spto, reserved-1y) is far likelier than a new pricing model */
+	for (i = 0; name && i < MLC_PRICING_COUNT; i++) {
+		if ((d = mlcu_edit_distance(name, model_names[i], best)) < best) {
+			best = d;
+			near = model_names[i];
+		}
+	}
+	if (near)
+		return mlcu_error_set(MLC_EINVAL, "unknown pricing '%s' (did you mean '%s'?)", name,
+				      near);
 	return mlcu_error_set(MLC_EINVAL,
 			      "unknown pricing '%s' (expected on_demand, spot, reserved_1y or "
 			      "reserved_3y)",
@@ -47,78 +56,15 @@ const char *mlc_price_unit_name(mlc_price_unit unit)
 	return (unsigned)unit < sizeof(unit_names) / sizeof(unit_names[0]) ? unit_names[unit] : "?";
 }
 
-/* ---- nearest names ---- */
-
-typedef struct candidate {
-	const char *name;
-	int substring; /* one name contains the other */
-	size_t dist;
-} candidate;
-
-static int contains_nocase(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle), i, j;
-	for (i = 0; hay[i]; i++) {
-		for (j = 0; j < n && hay[i + j]; j++)
-			if (tolower((unsigned char)hay[i + j]) != tolower((unsigned char)needle[j]))
-				break;
-		if (j == n)
-			return 1;
-	}
-	return n == 0;
-}
-
-static int better(const candidate *a, const candidate *b)
-{
-	if (a->substring != b->substring)
-		return a->substring > b->substring;
-	if (a->dist != b->dist)
-		return a->dist < b->dist;
-	return strcmp(a->name, b->name) < 0;
-}
-
-/* Keep the NEAREST_MAX best candidates in best[] (sorted), skipping repeats. */
-static void consider(candidate *best, size_t *nbest, const char *want, const char *name)
-{
-	size_t i, j, cap = strlen(want) * 2 / 3 + 2;
-	candidate c;
-	if (cap < 3)
-		cap = 3;
-	c.name = name;
-	c.substring = *want && (contains_nocase(name, want) || contains_nocase(want, name));
-	c.dist = mlcu_edit_distance(want, name, cap + 1);
-	if (!c.substring && c.dist > cap)
-		return;
-	for (i = 0; i < *nbest; i++)
-		if (!strcmp(best[i].name, name))
-			return;
-	for (i = 0; i < *nbest && !better(&c, &best[i]); i++)
-		;
-	if (i >= NEAREST_MAX)
-		return;
-	j = *nbest < NEAREST_MAX ? (*nbest)++ : NEAREST_MAX - 1;
-	for (; j > i; j--)
-		best[j] = best[j - 1];
-	best[i] = c;
-}
-
 /* ENOTFOUND "unknown WHAT 'want' (nearest: a, b, c)". */
-static int not_found(const char *what, const char *want, const candidate *best, size_t n)
+static int not_found(const char *what, const mlc_pricing__nearest *nn)
 {
-	char list[512] = "";
-	size_t i, used = 0;
-	if (n == 0)
-		return mlcu_error_set(MLC_ENOTFOUND, "unknown %s '%s'", what, want);
-	if (best[0].dist == 0)
-		n = 1; /* the same name in other letter case: that is the one meant */
-	for (i = 0; i < n && used < sizeof(list); i++) {
-		int w = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
-				 best[i].name);
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
-	return mlcu_error_set(MLC_ENOTFOUND, "unknown %s '%s' (nearest: %s)", what, want, list);
+	char list[512];
+	mlc_pricing__nearest_list(nn, list, sizeof(list));
+	if (!*list)
+		return mlcu_error_set(MLC_ENOTFOUND, "unknown %s '%s'", what, nn->want);
+	return mlcu_error_set(MLC_ENOTFOUND, "unknown %s '%s' (nearest: %s)", what, nn->want,
+			      list);
 }
 
 int mlc_catalog_find(const mlc_price_entry **out, const mlc_catalog *cat, const char *resource)
@@ -126,8 +72,8 @@ int mlc_catalog_find(const mlc_price_entry **out, const mlc_catalog *cat, const 
 	const mlc_pricing__index *idx;
 	const mlc_pricing__row *r;
 	const char *slash;
-	candidate best[NEAREST_MAX];
-	size_t nbest = 0, i;
+	mlc_pricing__nearest nn;
+	size_t i;
 	*out = NULL;
 	if (cat == NULL || resource == NULL)
 		return mlcu_error_set(MLC_EINVAL, "no catalog or resource name");
@@ -141,9 +87,10 @@ int mlc_catalog_find(const mlc_price_entry **out, const mlc_catalog *cat, const 
 		*out = &r->e;
 		return 0;
 	}
+	mlc_pricing__nearest_init(&nn, resource);
 	for (i = 0; i < mlc_pricing__nrows(cat); i++)
-		consider(best, &nbest, resource, mlc_pricing__row_at(cat, i)->e.resource);
-	return not_found("resource", resource, best, nbest);
+		mlc_pricing__nearest_add(&nn, mlc_pricing__row_at(cat, i)->e.resource);
+	return not_found("resource", &nn);
 }
 
 /* "FILE:LINE" of a row, or its source name for built-in rows. */
@@ -185,17 +132,18 @@ int mlc_catalog_token_price(mlc_token_price *out, const mlc_catalog *cat, const 
 	const mlc_pricing__tokrec *t;
 	const mlc_pricing__row *in, *outp, *cached;
 	char place[300];
-	candidate best[NEAREST_MAX];
-	size_t nbest = 0, i;
+	mlc_pricing__nearest nn;
+	size_t i;
 	memset(out, 0, sizeof(*out));
 	if (cat == NULL || llm_model == NULL)
 		return mlcu_error_set(MLC_EINVAL, "no catalog or model name");
 	idx = mlc_pricing__index_of(cat);
 	t = mlc_pricing__index_token(idx, llm_model);
 	if (t == NULL) {
+		mlc_pricing__nearest_init(&nn, llm_model);
 		for (i = 0; i < mlc_pricing__index_ntokens(idx); i++)
-			consider(best, &nbest, llm_model, mlc_pricing__index_token_at(idx, i)->model);
-		return not_found("LLM model", llm_model, best, nbest);
+			mlc_pricing__nearest_add(&nn, mlc_pricing__index_token_at(idx, i)->model);
+		return not_found("LLM model", &nn);
 	}
 	in = t->kind[MLC_PRICING__TOK_INPUT];
 	outp = t->kind[MLC_PRICING__TOK_OUTPUT];

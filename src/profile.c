@@ -7,6 +7,7 @@
  * It prices nothing; estimate.c and portfolio.c do. The profile keeps its
  * YAML document alive so model strings and nodes can be borrowed.
  */
+#include "pricing_nearest.h"
 #include "profile.h"
 #include "profile_internal.h"
 #include "util/alloc.h"
@@ -288,30 +289,24 @@ const mlc_model_profile *mlc_profile_model(const mlc_profile *p, size_t i)
 	return p && i < p->nmodels ? &p->models[i] : NULL;
 }
 
-/* "unknown model 'x' (nearest: a, b, c)": the three closest names. */
+/* "unknown model 'x' (nearest: a, b)", ranked as catalog names are; with no
+ * name near, the profile's names (the first 8). */
 static int unknown_model(const mlc_profile *p, const char *name)
 {
-	size_t best[3] = {0}, dist[3] = {(size_t)-1, (size_t)-1, (size_t)-1}, i, k, nbest = 0;
-	char list[512] = "";
-	for (i = 0; i < p->nmodels; i++) {
-		size_t d = mlcu_edit_distance(name, p->models[i].name, 64);
-		for (k = 0; k < 3; k++) {
-			if (d < dist[k]) {
-				memmove(&dist[k + 1], &dist[k], (2 - k) * sizeof(dist[0]));
-				memmove(&best[k + 1], &best[k], (2 - k) * sizeof(best[0]));
-				dist[k] = d;
-				best[k] = i;
-				break;
-			}
-		}
-	}
-	nbest = p->nmodels < 3 ? p->nmodels : 3;
-	for (k = 0; k < nbest; k++) {
-		size_t used = strlen(list);
-		snprintf(list + used, sizeof(list) - used, "%s%s", k ? ", " : "",
-		         p->models[best[k]].name);
-	}
-	return mlcu_error_set(MLC_ENOTFOUND, "unknown model '%s' (nearest: %s)", name, list);
+	mlc_pricing__nearest nn;
+	char list[512];
+	size_t i, used;
+	mlc_pricing__nearest_init(&nn, name);
+	for (i = 0; i < p->nmodels; i++)
+		mlc_pricing__nearest_add(&nn, p->models[i].name);
+	mlc_pricing__nearest_list(&nn, list, sizeof(list));
+	if (*list)
+		return mlcu_error_set(MLC_ENOTFOUND, "unknown model '%s' (nearest: %s)", name, list);
+	for (i = 0, used = 0; i < p->nmodels && i < 8 && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
+		                         p->models[i].name);
+	return mlcu_error_set(MLC_ENOTFOUND, "unknown model '%s' (the profile has %s%s)", name,
+	                      list, p->nmodels > 8 ? ", ..." : "");
 }
 
 int mlc_profile_find_model(size_t *out, const mlc_profile *p, const char *name)

@@ -42,8 +42,6 @@ static const char *const transfer_keys[] = {"gb_per_month", "price_per_gb", NULL
 static const char *const usd_keys[] = {"usd_per_month", NULL};
 static const char *const people_keys[] = {"fte", "fte_cost_per_year", "hours_per_year", NULL};
 static const char *const value_keys[] = {"revenue_per_month", "value_preserved_per_month", NULL};
-static const char *const pricing_names[] = {"on_demand", "spot", "reserved_1y", "reserved_3y",
-                                            NULL};
 
 /* Bounds of a number field: lo (excluded when lo_open) up to hi. */
 typedef struct range {
@@ -110,29 +108,16 @@ static int section(const mlc_yaml *y, struct fy_node *model, const char *name,
 static int read_pricing(const mlc_yaml *y, struct fy_node *sec, mlc_pricing_model *out)
 {
 	struct fy_node *v = mlc_yaml__get(sec, "pricing");
-	const char *s, *near = NULL;
-	size_t i, best = 4;
+	const char *s;
 	int rc;
 	*out = MLC_PRICING_ON_DEMAND;
 	if (!v)
 		return 0;
 	if ((rc = mlc_yaml__string(y, v, &s)) != 0)
 		return rc;
-	if (mlc_pricing_model_parse(out, s) == 0)
-		return 0;
-	for (i = 0; pricing_names[i]; i++) {
-		size_t d = mlcu_edit_distance(s, pricing_names[i], best);
-		if (d < best) {
-			best = d;
-			near = pricing_names[i];
-		}
-	}
-	if (near)
-		return mlc_yaml__error(y, v, "unknown pricing '%s' (did you mean '%s'?)", s, near);
-	return mlc_yaml__error(y, v,
-	                       "unknown pricing '%s' (expected on_demand, spot, reserved_1y or "
-	                       "reserved_3y)",
-	                       s);
+	if (mlc_pricing_model_parse(out, s) != 0)
+		return mlc_yaml__error(y, v, "%s", mlc_error_message());
+	return 0;
 }
 
 /* Prefix the catalog's message with the position of node n. */

@@ -102,10 +102,7 @@ static int parse_options(unsigned *out, const mlc_yaml *y, struct fy_node *seq)
 		if ((rc = mlc_yaml__string(y, n, &s)) != 0)
 			return rc;
 		if (mlc_pricing_model_parse(&pm, s) != 0)
-			return mlc_yaml__error(y, n,
-			                       "unknown pricing '%s' (on_demand, spot, "
-			                       "reserved_1y, reserved_3y)",
-			                       s);
+			return mlc_yaml__error(y, n, "%s", mlc_error_message());
 		*out |= 1u << pm;
 	}
 	return 0;
@@ -141,10 +138,8 @@ static int fleet_common(mlc_wfleet *f, const mlc_yaml *y, struct fy_node *s, con
 		return rc;
 	if (pricing) {
 		if (mlc_pricing_model_parse(&f->pricing, pricing) != 0)
-			return mlc_yaml__error(y, mlc_yaml__get(s, "pricing"),
-			                       "unknown pricing '%s' (on_demand, spot, "
-			                       "reserved_1y, reserved_3y)",
-			                       pricing);
+			return mlc_yaml__error(y, mlc_yaml__get(s, "pricing"), "%s",
+			                       mlc_error_message());
 		f->has_pricing = 1;
 	}
 	if ((rc = num(y, s, "capacity_rps_per_replica", &f->capacity, 0, 0, -1, ABOVE)) != 0)

@@ -138,7 +138,7 @@ static int check_text(const char *name, const char *s, size_t len)
 		i += n;
 	}
 	if (!st.content)
-		return mlcu_error_set(MLC_EPARSE, "%s: empty document", name);
+		return mlcu_error_set(MLC_EPARSE, "%s:1: empty document", name);
 	return 0;
 }
 

@@ -107,8 +107,10 @@ static void errors_carry_positions(void **state)
 	expect("architecture:\n  managed_endpoint: {premium_pct: -100}\n",
 	       "w.yaml:2:35: 'premium_pct' must be greater than -100");
 	expect("pricing: {options: [spot, weekly]}\n",
-	       "w.yaml:1:27: unknown pricing 'weekly' (on_demand, spot, reserved_1y, "
+	       "w.yaml:1:27: unknown pricing 'weekly' (expected on_demand, spot, reserved_1y or "
 	       "reserved_3y)");
+	expect("architecture:\n  kubernetes: {pricing: reserved-1y}\n",
+	       "w.yaml:2:25: unknown pricing 'reserved-1y' (did you mean 'reserved_1y'?)");
 	expect("batching: {fixed_ms: 0, per_item_ms: 0}\n",
 	       "w.yaml:1:22: 'fixed_ms' and 'per_item_ms' cannot both be 0");
 	expect("peak_to_average: 0.5\n", "w.yaml:1:18: 'peak_to_average' must be at least 1");
@@ -180,38 +182,60 @@ static void runs_the_what_ifs(void **state)
 	near(r->scan_to, 26280000);
 	/* caching half the requests: ceil(2 × 0.5) = 1 replica = 248.2, + 10 cache = 258.2 */
 	near(find(r, "hit_ratio:0.5")->monthly_total, 258.2);
+	/* details count in words: one replica is singular */
+	assert_string_equal(find(r, "managed_endpoint")->detail, "2 replicas");
+	assert_string_equal(find(r, "kubernetes")->detail, "2 nodes + cluster fee");
+	assert_string_equal(find(r, "hit_ratio:0.5")->detail, "1 replica instead of 2");
 	mlc_compare_free(c);
+	mlc_profile_free(p);
+}
+
+/* Compare model 0 of yaml: it must fail with MLC_EPARSE; the message is left set. */
+static void compare_fails(const char *yaml)
+{
+	mlc_profile *p = NULL;
+	mlc_compare *c = NULL;
+	assert_int_equal(mlc_profile_load_string(&p, "p.yaml", yaml, strlen(yaml)), 0);
+	assert_int_equal(mlc_compare_model(&c, p, 0), MLC_EPARSE);
+	assert_null(c);
 	mlc_profile_free(p);
 }
 
 static void whatif_errors_point_into_the_profile(void **state)
 {
-	static const char bad_key[] = "models:\n"
-	                              "  - name: m\n"
-	                              "    inference: {instance: c5.2xlarge_cpu, count: 1}\n"
-	                              "    whatif:\n"
-	                              "      batchin: {fixed_ms: 1}\n";
-	static const char bad_instance[] =
+	(void)state;
+	compare_fails("models:\n"
+	              "  - name: m\n"
+	              "    inference: {instance: c5.2xlarge_cpu, count: 1}\n"
+	              "    whatif:\n"
+	              "      batchin: {fixed_ms: 1}\n");
+	assert_string_equal(mlc_error_message(),
+	                    "p.yaml:5:7: unknown field 'batchin' (did you mean 'batching'?)");
+	compare_fails(
 	    "models:\n"
 	    "  - name: m\n"
 	    "    inference: {instance: c5.2xlarge_cpu, count: 1, requests_per_month: 100}\n"
 	    "    whatif:\n"
 	    "      capacity_rps_per_replica: 1\n"
-	    "      architecture: {managed_endpoint: {instance: c9.large}}\n";
-	mlc_profile *p = NULL;
-	mlc_compare *c = NULL;
-	(void)state;
-	assert_int_equal(mlc_profile_load_string(&p, "p.yaml", bad_key, strlen(bad_key)), 0);
-	assert_int_equal(mlc_compare_model(&c, p, 0), MLC_EPARSE);
-	assert_string_equal(mlc_error_message(),
-	                    "p.yaml:5:7: unknown field 'batchin' (did you mean 'batching'?)");
-	mlc_profile_free(p);
-	assert_int_equal(mlc_profile_load_string(&p, "p.yaml", bad_instance, strlen(bad_instance)),
-	                 0);
-	assert_int_equal(mlc_compare_model(&c, p, 0), MLC_EPARSE);
+	    "      architecture: {managed_endpoint: {instance: c9.large}}\n");
 	assert_non_null(strstr(mlc_error_message(), "p.yaml:6:51: "));
-	assert_null(c);
-	mlc_profile_free(p);
+}
+
+/* A what-if whose numbers leave the range of any budget is an error at `whatif:`. */
+static void results_out_of_range_are_errors(void **state)
+{
+	(void)state;
+	/* 1 req/s over 1e-300 req/s per replica: 1e300 replicas x 0.34 x 730 */
+	compare_fails("models:\n"
+	              "  - name: m\n"
+	              "    inference: {instance: c5.2xlarge_cpu, count: 1,"
+	              " requests_per_month: 2_628_000}\n"
+	              "    whatif:\n"
+	              "      capacity_rps_per_replica: 1e-300\n"
+	              "      architecture: {}\n");
+	assert_non_null(strstr(mlc_error_message(),
+	                       "p.yaml:5:7: model 'm': 'architecture managed_endpoint' = "));
+	assert_non_null(strstr(mlc_error_message(), "is out of range"));
 }
 
 static void renders_json_and_csv(void **state)
@@ -280,6 +304,7 @@ int main(void)
 	    cmocka_unit_test(errors_carry_positions),
 	    cmocka_unit_test(runs_the_what_ifs),
 	    cmocka_unit_test(whatif_errors_point_into_the_profile),
+	    cmocka_unit_test(results_out_of_range_are_errors),
 	    cmocka_unit_test(renders_json_and_csv),
 	    cmocka_unit_test(survives_every_allocation_failure),
 	};

@@ -450,6 +450,45 @@ static void no_production_model_has_no_index(void **state)
 	mlc_profile_free(p);
 }
 
+/* Results out of range are bad input at the model, never inf in the output. */
+static void results_out_of_range_are_errors(void **state)
+{
+	mlc_profile *p;
+	mlc_model_estimate e;
+	mlc_estimate *all = NULL;
+	(void)state;
+	/* 0.768/h x 1e300 x 730 h = 5.6e302: finite, but no budget is that large */
+	p = load("models:\n"
+	         "  - name: big\n"
+	         "    inference: {instance: m5.4xlarge_cpu, count: 1e300}\n");
+	assert_int_equal(mlc_estimate_model(&e, p, mlc_profile_model(p, 0)), MLC_EPARSE);
+	assert_non_null(strstr(mlc_error_message(), "t.yaml:2:5: model 'big': 'inference' = "));
+	assert_int_equal(mlc_estimate_profile(&all, p, NULL), MLC_EPARSE);
+	assert_null(all);
+	mlc_profile_free(p);
+	/* 0.768 x 730 = 560.64 a month over 1e-300 requests: 5.6e302 per request */
+	p = load("models:\n"
+	         "  - name: tiny\n"
+	         "    inference: {instance: m5.4xlarge_cpu, requests_per_month: 1e-300}\n");
+	assert_int_equal(mlc_estimate_model(&e, p, mlc_profile_model(p, 0)), MLC_EPARSE);
+	assert_non_null(strstr(mlc_error_message(), "model 'tiny': 'cost_per_1k' = "));
+	mlc_profile_free(p);
+	/* 1e15 a month is still in range: 1e15 x 1 of tooling */
+	p = load("models:\n  - name: edge\n    tooling: {usd_per_month: 1e15}\n");
+	assert_int_equal(mlc_estimate_model(&e, p, mlc_profile_model(p, 0)), 0);
+	assert_near(e.monthly.total, 1e15);
+	mlc_profile_free(p);
+	/* 1 production model x 1e6 M requests / 12e-300 a year x 1000: the index is inf */
+	p = load("models:\n"
+	         "  - name: free\n"
+	         "    environment: production\n"
+	         "    inference: {instance: c5.2xlarge_cpu, count: 0, requests_per_month: 1e12}\n"
+	         "    tooling: {usd_per_month: 1e-300}\n");
+	assert_int_equal(mlc_estimate_profile(&all, p, NULL), MLC_EPARSE);
+	assert_non_null(strstr(mlc_error_message(), "portfolio: 'efficiency_index' = "));
+	mlc_profile_free(p);
+}
+
 static json_t *get(json_t *o, const char *path)
 {
 	char key[64];
@@ -572,6 +611,7 @@ int main(void)
 	    cmocka_unit_test(portfolio_views_are_computed),
 	    cmocka_unit_test(one_model_can_be_selected),
 	    cmocka_unit_test(no_production_model_has_no_index),
+	    cmocka_unit_test(results_out_of_range_are_errors),
 	    cmocka_unit_test(json_has_the_spec_shape_and_short_numbers),
 	    cmocka_unit_test(allocation_failures_are_clean),
 	};

@@ -283,8 +283,42 @@ static void file_errors_carry_positions(void **state)
 	             "variants:\n"
 	             "  - {name: a, accuracy: 1, p95_latency_ms: 1, throughput_rps_per_instance: 1,"
 	             " instance: c5.2xlarge_cpu, pricing: weekly}\n",
-	             "v.yaml:3:114: unknown pricing 'weekly' (on_demand, spot, reserved_1y, "
-	             "reserved_3y)");
+	             "v.yaml:3:114: unknown pricing 'weekly' (expected on_demand, spot, "
+	             "reserved_1y or reserved_3y)");
+	expect_error("target_requests_per_month: 10\n"
+	             "variants:\n"
+	             "  - {name: a, accuracy: 1, p95_latency_ms: 1, throughput_rps_per_instance: 1,"
+	             " instance: c5.2xlarge_cpu, pricing: spott}\n",
+	             "v.yaml:3:114: unknown pricing 'spott' (did you mean 'spot'?)");
+	/* found by fuzzing: 1e57 was converted to long long (undefined) */
+	expect_error("target_requests_per_month: 10\n"
+	             "variants:\n"
+	             "  - {name: a, accuracy: 1, p95_latency_ms: 1, throughput_rps_per_instance: 1,"
+	             " instance: c5.2xlarge_cpu, min_instances: 1e57}\n",
+	             "v.yaml:3:120: 'min_instances' must be a whole number at most 1000000000");
+	expect_error("target_requests_per_month: 10\n"
+	             "variants:\n"
+	             "  - {name: a, accuracy: 1, p95_latency_ms: 1, throughput_rps_per_instance: 1,"
+	             " instance: c5.2xlarge_cpu, min_instances: 1.5}\n",
+	             "v.yaml:3:120: 'min_instances' must be a whole number at most 1000000000");
+}
+
+/* 10 requests a month over 1e-305 req/s per instance is 3.8e299 instances:
+ * refused at the variant rather than printed as 1e299 or inf. */
+static void results_out_of_range_point_at_the_variant(void **state)
+{
+	mlc_frontier *f = NULL;
+	static const char yaml[] =
+	    "target_requests_per_month: 10\n"
+	    "variants:\n"
+	    "  - {name: ok, accuracy: 1, p95_latency_ms: 1, throughput_rps_per_instance: 1,"
+	    " instance: c5.2xlarge_cpu}\n"
+	    "  - {name: slow, accuracy: 1, p95_latency_ms: 1,"
+	    " throughput_rps_per_instance: 1e-305, instance: c5.2xlarge_cpu}\n";
+	(void)state;
+	assert_int_equal(mlc_frontier_load_string(&f, "v.yaml", yaml, strlen(yaml)), MLC_EPARSE);
+	assert_null(f);
+	assert_non_null(strstr(mlc_error_message(), "v.yaml:4:6: variant 'slow': 'instances' = "));
 }
 
 static void catalog_problems_point_at_the_variant(void **state)
@@ -390,6 +424,7 @@ int main(void)
 	    cmocka_unit_test(loads_and_prices_a_variants_file),
 	    cmocka_unit_test(file_errors_carry_positions),
 	    cmocka_unit_test(catalog_problems_point_at_the_variant),
+	    cmocka_unit_test(results_out_of_range_point_at_the_variant),
 	    cmocka_unit_test(renders_json_and_csv),
 	    cmocka_unit_test(survives_every_allocation_failure),
 	};

@@ -125,6 +125,12 @@ static void names_of_pricing_models_and_units(void **state)
 	assert_int_equal(mlc_pricing_model_parse(&pm, "spot"), 0);
 	assert_int_equal(pm, MLC_PRICING_SPOT);
 	assert_int_equal(mlc_pricing_model_parse(&pm, "ondemand"), MLC_EINVAL);
+	/* one edit from on_demand: suggested; far from every name: all are listed */
+	assert_string_equal(mlc_error_message(),
+	                    "unknown pricing 'ondemand' (did you mean 'on_demand'?)");
+	assert_int_equal(mlc_pricing_model_parse(&pm, "weekly"), MLC_EINVAL);
+	assert_string_equal(mlc_error_message(), "unknown pricing 'weekly' (expected on_demand, "
+	                                         "spot, reserved_1y or reserved_3y)");
 	assert_string_equal(mlc_pricing_model_name(MLC_PRICING_ON_DEMAND), "on_demand");
 	assert_string_equal(mlc_pricing_model_name(MLC_PRICING_RESERVED_1Y), "reserved_1y");
 	assert_string_equal(mlc_price_unit_name(MLC_UNIT_GB_MONTH), "gb_month");

@@ -224,8 +224,8 @@ static void syntax_errors_carry_a_position(void **state)
 	 * libfyaml's (through yamldoc), so only the file prefix and text are checked */
 	fails("models:\n  - name: a\n    team: x: y\n", MLC_EPARSE, "t.yaml:", 1);
 	assert_non_null(strstr(mlc_error_message(), ": invalid nested block mapping"));
-	fails("", MLC_EPARSE, "t.yaml: empty document", 0);
-	fails("# only a comment\n", MLC_EPARSE, "t.yaml: empty document", 0);
+	fails("", MLC_EPARSE, "t.yaml:1: empty document", 0);
+	fails("# only a comment\n", MLC_EPARSE, "t.yaml:1: empty document", 0);
 	/* not YAML text at all: refused before the parser sees it */
 	fails("models:\n  - name: a\x01\n", MLC_EPARSE, "t.yaml:2:12: control character 0x01", 0);
 	fails("\n%value:name x\xff\n", MLC_EPARSE, "t.yaml:2:14: invalid UTF-8", 0);
@@ -289,9 +289,20 @@ static void find_model_suggests_names(void **state)
 	(void)state;
 	assert_int_equal(mlc_profile_find_model(&i, p, "churn"), 0);
 	assert_int_equal(i, 1);
+	/* frau is one edit from fraud; churn (5 edits) and ranking (6) are past the
+	 * limit of 4 * 2 / 3 + 2 = 4 and are not suggested */
 	assert_int_equal(mlc_profile_find_model(&i, p, "frau"), MLC_ENOTFOUND);
+	assert_string_equal(mlc_error_message(), "unknown model 'frau' (nearest: fraud)");
+	/* a name contained in the query comes first; then by distance within
+	 * 8 * 2 / 3 + 2 = 7 edits: fraud (7: 4 substitutions, 3 insertions) is in,
+	 * ranking (8) is not */
+	assert_int_equal(mlc_profile_find_model(&i, p, "churn_v2"), MLC_ENOTFOUND);
 	assert_string_equal(mlc_error_message(),
-	                    "unknown model 'frau' (nearest: fraud, churn, ranking)");
+	                    "unknown model 'churn_v2' (nearest: churn, fraud)");
+	/* nothing near: the profile's names */
+	assert_int_equal(mlc_profile_find_model(&i, p, "zzz"), MLC_ENOTFOUND);
+	assert_string_equal(mlc_error_message(),
+	                    "unknown model 'zzz' (the profile has fraud, churn, ranking)");
 	mlc_profile_free(p);
 }
 

@@ -60,8 +60,8 @@ static void bad_bytes_and_empty_documents_are_refused(void **state)
 	(void)state;
 	refuses("a: \x01\n", "t.yaml:1:4: control character 0x01");
 	refuses("a: \xc3\x28\n", "t.yaml:1:4: invalid UTF-8");
-	refuses("", "t.yaml: empty document");
-	refuses("# only a comment\n\n", "t.yaml: empty document");
+	refuses("", "t.yaml:1: empty document");
+	refuses("# only a comment\n\n", "t.yaml:1: empty document");
 }
 
 static void syntax_errors_carry_libfyaml_positions(void **state)
