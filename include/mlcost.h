@@ -11,5 +11,7 @@
 #include "mlcost/pricing.h"
 #include "mlcost/costmodel.h"
 #include "mlcost/whatif.h"
+#include "mlcost/bills.h"
+#include "mlcost/store.h"
 
 #endif
