@@ -44,8 +44,8 @@ if [ "$GZ" = 1 ] && [ ! -s "$FILE.gz" ]; then
   python3 "$SHARED_BENCH/gen_focus.py" --rows "$ROWS" --seed 42 --out "$FILE.gz"
 fi
 
-# ---- mlcost (Release build) and the peers ---------------------------------------------------------
-cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+# ---- mlcost (the default build) and the peers ---------------------------------------------------------
+cmake -S "$SRC" -B "$BUILD" >/dev/null   # the project default: -O2 -g
 make -C "$BUILD" -j2 mlcost >/dev/null
 MLCOST="$BUILD/mlcost"
 # run_peers.sh installs the peers (DuckDB npm package, pandas, pigz) and

@@ -61,6 +61,8 @@ static int print_json(const mlc_forecast_result *full, const mlc_forecast_result
 	       "\"backtest_mape\": %.17g,\n",
 	       full->has_backtest, mlc_forecast_model_name(full->backtest_model),
 	       full->backtest_scored, full->has_backtest ? full->backtest_mape : -1.0);
+	printf(" \"holdout_model\": \"%s\", \"holdout_has_trend\": %d,\n",
+	       mlc_forecast_model_name(part->model), part->has_trend);
 	printf(" \"holdout_forecast\": [");
 	for (h = 0; h < part->horizon; h++)
 		printf("%s%.17g", h ? ", " : "", part->days[h].mean);

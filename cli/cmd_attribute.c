@@ -27,8 +27,8 @@ static const cli_option options[] = {
     {"by", 'b', CLI_LIST, "DIMS", "group by these, comma separated: tag:KEY or a FOCUS column",
      NULL, NULL},
     {"bucket", 0, CLI_VALUE, "UNIT", "also group by the charge period start", NULL, buckets},
-    {"where", 'w', CLI_LIST, "KEY=VALUE", "keep rows where KEY is VALUE (KEY!=VALUE: is not)",
-     NULL, NULL},
+    {"where", 'w', CLI_LIST, "KEY=VALUE", "keep rows where KEY is VALUE (KEY!=VALUE: is not)", NULL,
+     NULL},
     {"from", 0, CLI_VALUE, "TIME", "keep charge periods starting at or after TIME", NULL, NULL},
     {"to", 0, CLI_VALUE, "TIME", "keep charge periods starting before TIME", NULL, NULL},
     {"cost", 'c', CLI_VALUE, "BASIS", "billed, effective, list or contracted; several: a,b",
@@ -102,8 +102,8 @@ static int parse_count(size_t *out, const char *opt, const char *v)
 	char *end;
 	unsigned long long n = strtoull(v, &end, 10);
 	if (!*v || *end || v[0] == '-')
-		return cli_error(EXIT_USAGE, "attribute: --%s must be a whole number (got '%s')", opt,
-		                 v);
+		return cli_error(EXIT_USAGE, "attribute: --%s must be a whole number (got '%s')",
+		                 opt, v);
 	*out = (size_t)n;
 	return EXIT_OK;
 }
@@ -184,7 +184,8 @@ static int print_table(const mlc_bills_result *r)
 	if (r->bucket != MLC_BUCKET_NONE)
 		head[k] = "bucket", align[k++] = 'l';
 	for (size_t b = 0; b < r->nbases; b++)
-		head[k] = r->nbases > 1 ? mlc_cost_basis_name(r->bases[b]) : "cost", align[k++] = 'r';
+		head[k] = r->nbases > 1 ? mlc_cost_basis_name(r->bases[b]) : "cost",
+		align[k++] = 'r';
 	head[k] = "rows", align[k++] = 'r';
 	align[k] = '\0';
 	if (!(t = cli_table_new(k, head, align)))
@@ -215,8 +216,7 @@ static int print_table(const mlc_bills_result *r)
 
 /* ---- the command ----------------------------------------------------------------------------- */
 
-static int build_options(mlc_bills_options *o, dims *d, mlc_cost_basis *bases,
-                         const cli_args *a)
+static int build_options(mlc_bills_options *o, dims *d, mlc_cost_basis *bases, const cli_args *a)
 {
 	const char *const *vals;
 	size_t n;
@@ -240,8 +240,7 @@ static int build_options(mlc_bills_options *o, dims *d, mlc_cost_basis *bases,
 	if ((rc = parse_count(&n, "threads", cli_value(a, "threads"))) != EXIT_OK)
 		return rc;
 	o->threads = n > MLC_BILLS_MAX_THREADS ? MLC_BILLS_MAX_THREADS : (unsigned)n;
-	if ((rc = parse_count(&o->max_groups, "max-groups", cli_value(a, "max-groups"))) !=
-	    EXIT_OK)
+	if ((rc = parse_count(&o->max_groups, "max-groups", cli_value(a, "max-groups"))) != EXIT_OK)
 		return rc;
 	if (isatty(STDERR_FILENO))
 		o->progress = show_progress;

@@ -28,8 +28,8 @@ static const cli_option options[] = {
     {"fail-under", 0, CLI_VALUE, "PCT", "exit 4 when a key's cost coverage is below PCT", NULL,
      NULL},
     {"top", 'n', CLI_VALUE, "N", "untagged resources to list", "10", NULL},
-    {"where", 'w', CLI_LIST, "KEY=VALUE", "keep rows where KEY is VALUE (KEY!=VALUE: is not)",
-     NULL, NULL},
+    {"where", 'w', CLI_LIST, "KEY=VALUE", "keep rows where KEY is VALUE (KEY!=VALUE: is not)", NULL,
+     NULL},
     {"from", 0, CLI_VALUE, "TIME", "keep charge periods starting at or after TIME", NULL, NULL},
     {"to", 0, CLI_VALUE, "TIME", "keep charge periods starting before TIME", NULL, NULL},
     {"cost", 'c', CLI_VALUE, "BASIS", "billed, effective, list or contracted", "effective", NULL},
@@ -79,8 +79,8 @@ static int parse_number(double *out, const char *opt, const char *v, double max)
 	char *end;
 	double d = v ? strtod(v, &end) : 0;
 	if (!v || !*v || *end || d < 0 || d > max)
-		return cli_error(EXIT_USAGE, "tags: --%s must be a number from 0 to %g (got '%s')", opt,
-		                 max, v ? v : "");
+		return cli_error(EXIT_USAGE, "tags: --%s must be a number from 0 to %g (got '%s')",
+		                 opt, max, v ? v : "");
 	*out = d;
 	return EXIT_OK;
 }
@@ -105,7 +105,8 @@ static int key_row(cli_table *t, const mlc_tag_coverage_key *k)
 
 static int print_keys(const mlc_tag_coverage *c)
 {
-	static const char *const head[] = {"key", "cost share", "row share", "cost with it", "rows"};
+	static const char *const head[] = {"key", "cost share", "row share", "cost with it",
+	                                   "rows"};
 	char total[80];
 	cli_table *t = cli_table_new(5, head, "lrrrr");
 	int rc = 0;
@@ -134,7 +135,8 @@ static void missing_text(char *out, size_t n, const mlc_tag_coverage *c, uint32_
 	out[0] = '\0';
 	for (size_t i = 0; i < c->nkeys && used + 1 < n; i++)
 		if (bits & (uint32_t)1 << i) {
-			int k = snprintf(out + used, n - used, "%s%s", used ? "," : "", c->keys[i].key);
+			int k =
+			    snprintf(out + used, n - used, "%s%s", used ? "," : "", c->keys[i].key);
 			used += k > 0 ? (size_t)k : 0;
 		}
 }

@@ -154,7 +154,8 @@ static int parse_bases(bills_cfg *c, const mlc_bills_options *o)
 		return mlcu_error_set(MLC_EINVAL, "at most %d cost bases", MLC_COST_BASIS_COUNT);
 	for (size_t i = 0; i < o->nbases; i++) {
 		if ((unsigned)o->bases[i] >= MLC_COST_BASIS_COUNT)
-			return mlcu_error_set(MLC_EINVAL, "unknown cost basis %d", (int)o->bases[i]);
+			return mlcu_error_set(MLC_EINVAL, "unknown cost basis %d",
+			                      (int)o->bases[i]);
 		for (size_t j = 0; j < i; j++)
 			if (o->bases[j] == o->bases[i])
 				return mlcu_error_set(MLC_EINVAL, "cost basis '%s' given twice",
@@ -188,11 +189,20 @@ static int cfg_parse(bills_cfg *c, const mlc_bills_options *o)
 		if (same_key(o->by[i], "BillingCurrency"))
 			c->currency_grouped = 1;
 	switch (o->bucket) {
-	case MLC_BUCKET_NONE: c->bucket = MLCU_BUCKET_NONE; break;
-	case MLC_BUCKET_HOUR: c->bucket = MLCU_BUCKET_HOUR; break;
-	case MLC_BUCKET_DAY: c->bucket = MLCU_BUCKET_DAY; break;
-	case MLC_BUCKET_MONTH: c->bucket = MLCU_BUCKET_MONTH; break;
-	default: return mlcu_error_set(MLC_EINVAL, "unknown bucket %d", (int)o->bucket);
+	case MLC_BUCKET_NONE:
+		c->bucket = MLCU_BUCKET_NONE;
+		break;
+	case MLC_BUCKET_HOUR:
+		c->bucket = MLCU_BUCKET_HOUR;
+		break;
+	case MLC_BUCKET_DAY:
+		c->bucket = MLCU_BUCKET_DAY;
+		break;
+	case MLC_BUCKET_MONTH:
+		c->bucket = MLCU_BUCKET_MONTH;
+		break;
+	default:
+		return mlcu_error_set(MLC_EINVAL, "unknown bucket %d", (int)o->bucket);
 	}
 	if (o->nwhere > MLC_BILLS_MAX_WHERE || (o->nwhere && !o->where))
 		return mlcu_error_set(MLC_EINVAL, "at most %d filters", MLC_BILLS_MAX_WHERE);
@@ -208,7 +218,8 @@ static int cfg_parse(bills_cfg *c, const mlc_bills_options *o)
 	c->has_from = o->from != NULL;
 	c->has_to = o->to != NULL;
 	if (c->has_from && c->has_to && c->from >= c->to)
-		return mlcu_error_set(MLC_EINVAL, "from '%s' is not before to '%s'", o->from, o->to);
+		return mlcu_error_set(MLC_EINVAL, "from '%s' is not before to '%s'", o->from,
+		                      o->to);
 	if ((rc = parse_bases(c, o)) < 0)
 		return rc;
 	if (o->aliases && (rc = mlc_tags__aliases_load(&c->aliases, o->aliases)) < 0)

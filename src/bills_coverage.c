@@ -18,7 +18,7 @@
 #include <string.h>
 
 #define PCT_DIGITS 6 /* percentages are exact to 10^-6 %, rounded half-even */
-#define PCT_TEXT 64
+#define PCT_TEXT   64
 
 typedef struct coverage_impl {
 	mlc_tag_coverage pub;

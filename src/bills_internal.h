@@ -26,8 +26,8 @@
 
 #define BILLS_DEFAULT_MAX_GROUPS ((size_t)1 << 22)
 #define BILLS_DEFAULT_MAX_VALUES ((size_t)1 << 22)
-#define BILLS_MAX_VALUE_BYTES ((size_t)1 << 30) /* interned text of one aggregate */
-#define BILLS_MAX_CURRENCIES 8
+#define BILLS_MAX_VALUE_BYTES    ((size_t)1 << 30) /* interned text of one aggregate */
+#define BILLS_MAX_CURRENCIES     8
 /* key words: one id per dimension, the bucket (two words), the presence bits */
 #define BILLS_MAX_KEY_WORDS (MLC_BILLS_MAX_DIMS + 3)
 
@@ -37,8 +37,8 @@ typedef struct bills_chunk_mem bills_chunk_mem; /* arena chunk */
 
 /* Distinct values of one dimension: id 1.. (0 is "missing"). */
 typedef struct bills_dict {
-	uint32_t *slots; /* open addressing: id, 0 = empty */
-	size_t nslots;   /* power of two */
+	uint32_t *slots;  /* open addressing: id, 0 = empty */
+	size_t nslots;    /* power of two */
 	const char **str; /* by id - 1: NUL-terminated copies */
 	uint32_t *len;
 	uint32_t *hash;
@@ -52,10 +52,10 @@ typedef struct bills_agg {
 	bills_dict dict[MLC_BILLS_MAX_DIMS];
 	bills_chunk_mem *arena;
 	size_t arena_bytes;
-	uint32_t *keys;    /* ngroups * kw */
-	mlcu_money *sums;  /* ngroups * nbases */
-	uint64_t *rows;    /* ngroups */
-	uint32_t *ghash;   /* ngroups */
+	uint32_t *keys;   /* ngroups * kw */
+	mlcu_money *sums; /* ngroups * nbases */
+	uint64_t *rows;   /* ngroups */
+	uint32_t *ghash;  /* ngroups */
 	size_t ngroups, gcap;
 	uint32_t *table; /* group index + 1, 0 = empty */
 	size_t tcap;
@@ -94,11 +94,11 @@ void mlc_bills__key_tail(uint32_t *key, size_t ndims, int64_t bucket, uint32_t p
 
 /* One --where key with its alternatives. */
 typedef struct bills_filter {
-	char *key;       /* trimmed, as resolved */
-	char **eq;       /* KEY=VALUE values (NULL entry: the key is missing) */
+	char *key; /* trimmed, as resolved */
+	char **eq; /* KEY=VALUE values (NULL entry: the key is missing) */
 	size_t *eqlen;
 	size_t neq;
-	char **ne;       /* KEY!=VALUE values (NULL entry: the key is present) */
+	char **ne; /* KEY!=VALUE values (NULL entry: the key is present) */
 	size_t *nelen;
 	size_t nne;
 } bills_filter;
@@ -172,10 +172,10 @@ typedef struct bills_chunk {
 	uint64_t rows_read, rows_skipped;
 	bills_msg *kept; /* the first skipped rows */
 	size_t nkept;
-	size_t end;            /* index in stops where it stopped; nstops = EOF */
-	uint64_t end_line;     /* its line of the first record at stops[end] */
+	size_t end;        /* index in stops where it stopped; nstops = EOF */
+	uint64_t end_line; /* its line of the first record at stops[end] */
 	uint64_t end_offset;
-	int has_first;         /* its first record: offset and line */
+	int has_first; /* its first record: offset and line */
 	uint64_t first_offset, first_line;
 	uint64_t rows_progress; /* atomic: rows so far, for progress */
 	void *reader;           /* mlc_reader of a range chunk, for progress */
@@ -193,8 +193,8 @@ struct mlc_reader;
  * rows on this thread. Sets c->rc and c->fatal on a fatal error.
  */
 typedef void (*bills_tick_fn)(void *ctx);
-void mlc_bills__scan(bills_chunk *c, struct mlc_csv *s, struct mlc_reader *r,
-                     bills_tick_fn tick, void *tick_ctx);
+void mlc_bills__scan(bills_chunk *c, struct mlc_csv *s, struct mlc_reader *r, bills_tick_fn tick,
+                     void *tick_ctx);
 
 void mlc_bills__chunk_clear(bills_chunk *c);
 

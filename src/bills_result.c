@@ -47,7 +47,8 @@ int mlc_amount_parse(mlc_amount *out, const char *text, size_t len)
 	int rc = text ? mlcu_money_parse(&m, text, len) : MLC_EPARSE;
 	*out = mlc_bills__amount(m);
 	if (rc < 0)
-		return mlcu_error_set(rc, "'%.*s': %s", (int)(len > 40 ? 40 : len), text ? text : "",
+		return mlcu_error_set(rc, "'%.*s': %s", (int)(len > 40 ? 40 : len),
+		                      text ? text : "",
 		                      rc == MLC_ETOOLARGE ? "amount too large" : "not a number");
 	return 0;
 }
@@ -98,7 +99,7 @@ int mlc_time_bucket_parse(mlc_time_bucket *out, const char *name)
 	if (!name || mlcu_bucket_parse(&b, name) != 0)
 		return mlcu_error_set(MLC_EINVAL, "unknown bucket '%s' (hour, day, month)",
 		                      name ? name : "");
-	*out = b == MLCU_BUCKET_HOUR ? MLC_BUCKET_HOUR
+	*out = b == MLCU_BUCKET_HOUR  ? MLC_BUCKET_HOUR
 	       : b == MLCU_BUCKET_DAY ? MLC_BUCKET_DAY
 	                              : MLC_BUCKET_MONTH;
 	return 0;
@@ -124,8 +125,7 @@ static int cmp_text(const char *a, size_t al, const char *b, size_t bl)
 	return c ? (c < 0 ? -1 : 1) : (al < bl ? -1 : al > bl);
 }
 
-static int cmp_group(const mlc_bills_group *a, const mlc_bills_group *b, size_t basis,
-                     size_t nby)
+static int cmp_group(const mlc_bills_group *a, const mlc_bills_group *b, size_t basis, size_t nby)
 {
 	int c = mlc_amount_cmp(b->cost[basis], a->cost[basis]); /* descending */
 	if (c)
@@ -139,8 +139,7 @@ static int cmp_group(const mlc_bills_group *a, const mlc_bills_group *b, size_t 
 }
 
 /* Stable merge sort with a context (qsort has none in C11). */
-static void merge_sort(mlc_bills_group *g, mlc_bills_group *tmp, size_t n, size_t basis,
-                       size_t nby)
+static void merge_sort(mlc_bills_group *g, mlc_bills_group *tmp, size_t n, size_t basis, size_t nby)
 {
 	size_t mid = n / 2, i = 0, j = mid, k = 0;
 	if (n < 2)

@@ -37,7 +37,7 @@
 
 /* smaller parts are not worth a thread; a variable so tests can cut small files */
 uint64_t mlc_bills__min_chunk = (uint64_t)16 << 20;
-#define PROBE ((size_t)64 << 10)
+#define PROBE     ((size_t)64 << 10)
 #define PROBE_MAX ((uint64_t)16 << 20) /* a record is at most max_row bytes */
 
 typedef struct job {
@@ -215,8 +215,9 @@ static int chain(run *R, bills_chunk *ch, size_t n, mlc_bills_file *f)
 			return 0;
 		nx = &ch[i + 1 + c->end];
 		if (!nx->has_first || nx->first_offset != c->end_offset || i + 1 + c->end >= n)
-			return mlcu_error_set(MLC_ERROR, "%s: parallel chunks disagree at byte %llu",
-			                      f->name, (unsigned long long)c->end_offset);
+			return mlcu_error_set(MLC_ERROR,
+			                      "%s: parallel chunks disagree at byte %llu", f->name,
+			                      (unsigned long long)c->end_offset);
 		base = base + c->end_line - nx->first_line;
 		i += 1 + c->end;
 	}
@@ -359,10 +360,27 @@ static void free_chunks(run *R, bills_chunk *ch, size_t n)
 /* The number of chunks for a file of size bytes whose header ends at hdr. */
 static size_t nchunks_for(const run *R, uint64_t size, uint64_t hdr)
 {
-	uint64_t body = size > hdr ? size - hdr : 0, n = body / (mlc_bills__min_chunk ? mlc_bills__min_chunk : 1);
+	uint64_t body = size > hdr ? size - hdr : 0,
+	         n = body / (mlc_bills__min_chunk ? mlc_bills__min_chunk : 1);
 	if (n > R->cfg.threads)
 		n = R->cfg.threads;
 	return n < 2 ? 1 : (size_t)n;
+}
+
+/* Chunk 0's scanner, the header, the plan, the format's name. */
+static int start_file(bills_plan **plan, mlc_csv_row *hdr, run *R, mlc_bills_file *f)
+{
+	mlc_csv_options o = MLC_CSV_OPTIONS_INIT;
+	job *j0 = &R->jobs[0];
+	int rc;
+	o.name = f->name;
+	if ((rc = mlc_csv__new(&j0->s, &o)) < 0 ||
+	    (rc = read_header(hdr, j0->s, j0->r, f->name)) < 0 ||
+	    (rc = make_plan(plan, R, f->name, hdr)) < 0)
+		return rc;
+	if (!(f->format = mlcu_strdup(mlc_billfmt__name((*plan)->fmt))))
+		return mlcu_error_oom();
+	return select_cols(j0->s, *plan);
 }
 
 static int run_file(run *R, mlc_bills_file *f, const void *mem, size_t memlen)
@@ -380,27 +398,14 @@ static int run_file(run *R, mlc_bills_file *f, const void *mem, size_t memlen)
 	R->njobs = 1;
 	ch[0].agg = R->total;
 	jobs[0].c = &ch[0];
-	if ((rc = open_input(&jobs[0].r, &split, &size, R, f->name, mem, memlen)) < 0)
+	if ((rc = open_input(&jobs[0].r, &split, &size, R, f->name, mem, memlen)) < 0 ||
+	    (rc = start_file(&plan, &hdr, R, f)) < 0)
 		goto done;
-	{
-		mlc_csv_options o = MLC_CSV_OPTIONS_INIT;
-		o.name = f->name;
-		if ((rc = mlc_csv__new(&jobs[0].s, &o)) < 0 ||
-		    (rc = read_header(&hdr, jobs[0].s, jobs[0].r, f->name)) < 0 ||
-		    (rc = make_plan(&plan, R, f->name, &hdr)) < 0)
-			goto done;
-	}
-	if (!(f->format = mlcu_strdup(mlc_billfmt__name(plan->fmt)))) {
-		rc = mlcu_error_oom();
-		goto done;
-	}
 	ch[0].plan = plan;
 	if (split && (n = nchunks_for(R, size, hdr.offset + hdr.bytes)) > 1)
 		n = 1 + guess_starts(starts, n, f->name, hdr.offset + hdr.bytes, size);
 	R->njobs = n;
 	if ((rc = setup_chunks(R, ch, starts, n, plan, size)) < 0)
-		goto done;
-	if ((rc = select_cols(jobs[0].s, plan)) < 0)
 		goto done;
 	run_chunks(R, n);
 	rc = chain(R, ch, n, f);
@@ -432,8 +437,7 @@ static int check_currency(const run *R)
 	return rc;
 }
 
-static uint64_t total_bytes(const char *const *files, size_t nfiles, const void *mem,
-                           size_t memlen)
+static uint64_t total_bytes(const char *const *files, size_t nfiles, const void *mem, size_t memlen)
 {
 	uint64_t t = 0;
 	struct stat st;
@@ -486,7 +490,8 @@ static int aggregate(mlc_bills_result **out, const char *const *files, size_t nf
 	for (R.file = 0; R.file < nfiles; R.file++) {
 		mlc_bills_file *f = &R.files[R.file];
 		if (!files[R.file] || !(f->name = mlcu_strdup(files[R.file]))) {
-			rc = files[R.file] ? mlcu_error_oom() : mlcu_error_set(MLC_EINVAL, "NULL file");
+			rc = files[R.file] ? mlcu_error_oom()
+			                   : mlcu_error_set(MLC_EINVAL, "NULL file");
 			goto done;
 		}
 		if ((rc = run_file(&R, f, mem, memlen)) < 0)
@@ -515,8 +520,8 @@ int mlc_bills_aggregate(mlc_bills_result **out, const char *const *files, size_t
 	return aggregate(out, files, nfiles, NULL, 0, opts);
 }
 
-int mlc_bills_aggregate_mem(mlc_bills_result **out, const void *data, size_t len,
-                            const char *name, const mlc_bills_options *opts)
+int mlc_bills_aggregate_mem(mlc_bills_result **out, const void *data, size_t len, const char *name,
+                            const mlc_bills_options *opts)
 {
 	const char *files[1];
 	static const char empty[1] = "";

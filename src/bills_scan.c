@@ -87,10 +87,9 @@ static int bad_width(const scan_state *st, const mlc_csv_row *row)
 		                      "header %zu)",
 		                      p->file, (unsigned long long)row->line,
 		                      p->colnames[row->ncols], row->ncols, p->header_ncols);
-	return mlcu_error_set(MLC_EPARSE,
-	                      "%s:%llu: column %zu: unexpected field (the header has %zu columns)",
-	                      p->file, (unsigned long long)row->line, p->header_ncols + 1,
-	                      p->header_ncols);
+	return mlcu_error_set(
+	    MLC_EPARSE, "%s:%llu: column %zu: unexpected field (the header has %zu columns)",
+	    p->file, (unsigned long long)row->line, p->header_ncols + 1, p->header_ncols);
 }
 
 /* Does a row whose value for f is v (ptr NULL: missing) pass the filter? */
@@ -101,9 +100,9 @@ static int filter_pass(const bills_filter *f, const mlc_span *v)
 		ok = f->eq[i] ? v->ptr && v->len == f->eqlen[i] && !memcmp(v->ptr, f->eq[i], v->len)
 		              : !v->ptr;
 	for (size_t i = 0; i < f->nne && ok; i++)
-		ok = f->ne[i] ? !(v->ptr && v->len == f->nelen[i] &&
-		                  !memcmp(v->ptr, f->ne[i], v->len))
-		              : v->ptr != NULL;
+		ok = f->ne[i]
+		         ? !(v->ptr && v->len == f->nelen[i] && !memcmp(v->ptr, f->ne[i], v->len))
+		         : v->ptr != NULL;
 	return ok;
 }
 
@@ -296,8 +295,7 @@ static void loop(scan_state *st, mlc_csv *s, mlc_reader *r, bills_tick_fn tick, 
 		set_fatal(c, rc);
 }
 
-void mlc_bills__scan(bills_chunk *c, mlc_csv *s, mlc_reader *r, bills_tick_fn tick,
-                     void *tick_ctx)
+void mlc_bills__scan(bills_chunk *c, mlc_csv *s, mlc_reader *r, bills_tick_fn tick, void *tick_ctx)
 {
 	scan_state st;
 	int rc;

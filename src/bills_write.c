@@ -109,10 +109,10 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 		if ((s[i] & 0xC0) != 0x80)
 			return 0;
 	cp = need == 2 ? (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F)
-	     : need == 3 ? (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 |
-	                       (s[2] & 0x3F)
-	                 : (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
-	                       (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+	     : need == 3
+	         ? (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F)
+	         : (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
+	               (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
 	if ((need == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
 	    (need == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
 		return 0;
@@ -131,7 +131,11 @@ void mlc_bills__put_json(FILE *f, const char *s, size_t n)
 			fputc(c, f);
 			i++;
 		} else if (c < 0x20) {
-			fprintf(f, c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r" : "\\u%04x",
+			fprintf(f,
+			        c == '\n'   ? "\\n"
+			        : c == '\t' ? "\\t"
+			        : c == '\r' ? "\\r"
+			                    : "\\u%04x",
 			        c);
 			i++;
 		} else if (c < 0x80) {

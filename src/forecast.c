@@ -181,6 +181,7 @@ static void fill_result(mlc_forecast_result *r, const mlc_fc_fit *f, const mlc_s
 	r->alpha = f->alpha;
 	r->beta = f->beta;
 	r->gamma = f->gamma;
+	r->has_trend = f->has_trend;
 	r->level = f->level;
 	r->trend = f->trend;
 	for (k = 0; k < MLC_FC_M; k++)

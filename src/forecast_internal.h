@@ -19,15 +19,18 @@
 /* initial values estimated with the smoothing parameters: level, trend and
  * m - 1 seasonals (the last one makes the season sum to 0) */
 #define MLC_FC_NZ (MLC_FC_M + 1)
-/* Holt-Winters parameters counted for the residual variance: alpha, beta,
- * gamma and the initial values */
+/* Holt-Winters parameters counted for the residual variance and AICc:
+ * alpha, beta, gamma and the initial values; without the trend, alpha,
+ * gamma, the level and the seasonals */
 #define MLC_FC_HW_PARAMS (3 + MLC_FC_NZ)
+#define MLC_FC_HW_PARAMS_FLAT (2 + MLC_FC_NZ - 1)
 /* models are fitted on at most the last this many days (three years) */
 #define MLC_FC_FIT_MAX 1096
 
 typedef struct mlc_fc_fit {
 	mlc_forecast_model model; /* HOLT_WINTERS or LINEAR */
 	size_t n;                 /* days fitted */
+	int has_trend;            /* Holt-Winters: 0 when AICc dropped the trend (beta = 0) */
 	/* Holt-Winters: alpha, beta (trend smoothing β*, so the ETS β is
 	 * alpha × beta) and gamma (0 <= gamma <= 1 - alpha) */
 	double alpha, beta, gamma;
@@ -45,10 +48,18 @@ typedef struct mlc_fc_fit {
 /* Least-squares line through y[0..n), n >= 2. */
 void mlc_forecast__linear_fit(mlc_fc_fit *out, const double *y, size_t n);
 
+/* Nelder-Mead on [0,1]^d, d <= MLC_FC_OPT_MAX_DIM, from u (whose value is
+ * fu); the best point to u, its value returned. */
+#define MLC_FC_OPT_MAX_DIM 3
+typedef double (*mlc_fc_objective)(void *ctx, const double *u);
+double mlc_forecast__minimize(double *u, int d, double fu, mlc_fc_objective fn, void *ctx,
+                              int max_evals);
+
 /*
  * Holt-Winters fitted by minimising the one-step-ahead SSE over y[0..n),
  * n >= MLC_FORECAST_MIN_HW_FORCED; the initial values are the least-squares
- * ones for each candidate (alpha, beta, gamma). Deterministic.
+ * ones for each candidate (alpha, beta, gamma). Fitted with and without the
+ * trend; the one with the lower AICc is kept. Deterministic.
  */
 int mlc_forecast__hw_fit(mlc_fc_fit *out, const double *y, size_t n);
 

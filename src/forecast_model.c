@@ -114,8 +114,10 @@ int mlc_forecast__fit(mlc_fc_fit *out, const double *y, size_t n, mlc_forecast_m
 				      "(two weeks)",
 				      n, MLC_FORECAST_MIN_HW_FORCED);
 	if (m == MLC_FORECAST_HOLT_WINTERS) {
-		snprintf(why, whycap, "%zu days of history: Holt-Winters, weekly season", n);
-		return mlc_forecast__hw_fit(out, y, n);
+		int rc = mlc_forecast__hw_fit(out, y, n);
+		snprintf(why, whycap, "%zu days of history: Holt-Winters, weekly season, %s", n,
+			 out->has_trend ? "additive trend" : "no trend (lower AICc)");
+		return rc;
 	}
 	if (n < MLC_FORECAST_MIN_HW)
 		snprintf(why, whycap,

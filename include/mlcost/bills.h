@@ -115,10 +115,10 @@ MLC_EXTERN size_t mlc_time_bucket_label(char *out, size_t cap, int64_t t, mlc_ti
 
 /* ---- aggregation ------------------------------------------------------------------------ */
 
-#define MLC_BILLS_MAX_DIMS 16     /**< entries of `by` */
-#define MLC_BILLS_MAX_WHERE 64    /**< entries of `where` */
+#define MLC_BILLS_MAX_DIMS     16 /**< entries of `by` */
+#define MLC_BILLS_MAX_WHERE    64 /**< entries of `where` */
 #define MLC_BILLS_MAX_PRESENCE 32 /**< entries of `presence` */
-#define MLC_BILLS_MAX_THREADS 64
+#define MLC_BILLS_MAX_THREADS  64
 
 /** What a progress callback is told (from the calling thread). */
 typedef struct mlc_bills_progress {
@@ -164,13 +164,13 @@ typedef struct mlc_bills_options {
 	 * as bit i of mlc_bills_group.presence (tag coverage). */
 	const char *const *presence;
 	size_t npresence;
-	const char *aliases; /**< tag-key alias file (YAML) or NULL */
-	int lenient;         /**< skip rows with bad values, count and report them */
-	unsigned threads;    /**< parse threads; 0 = the number of CPUs (at most 2 used
-			      * per file unless more are asked for) */
-	size_t max_groups;   /**< 0 = 4,194,304 */
-	size_t max_values;   /**< distinct values per dimension; 0 = 4,194,304 */
-	unsigned max_errors; /**< skipped-row messages kept (lenient); 0 = 5 */
+	const char *aliases;            /**< tag-key alias file (YAML) or NULL */
+	int lenient;                    /**< skip rows with bad values, count and report them */
+	unsigned threads;               /**< parse threads; 0 = one per CPU. A plain file of 32 MiB
+	                                 * or more is read in that many parallel chunks */
+	size_t max_groups;              /**< 0 = 4,194,304 */
+	size_t max_values;              /**< distinct values per dimension; 0 = 4,194,304 */
+	unsigned max_errors;            /**< skipped-row messages kept (lenient); 0 = 5 */
 	mlc_bills_progress_fn progress; /**< NULL for none */
 	void *progress_ctx;
 	double progress_interval; /**< seconds between calls; 0 = 0.25 */
@@ -212,10 +212,10 @@ typedef struct mlc_bills_result {
 	const char *currency;
 	const mlc_bills_group *groups; /**< sorted: see mlc_bills_sort */
 	size_t ngroups;
-	const mlc_amount *total; /**< per basis; exactly the sum of the groups */
-	uint64_t rows_read;      /**< data rows in the inputs */
-	uint64_t rows_matched;   /**< rows in groups (after --where/--from/--to) */
-	uint64_t rows_skipped;   /**< bad rows skipped (lenient) */
+	const mlc_amount *total;   /**< per basis; exactly the sum of the groups */
+	uint64_t rows_read;        /**< data rows in the inputs */
+	uint64_t rows_matched;     /**< rows in groups (after --where/--from/--to) */
+	uint64_t rows_skipped;     /**< bad rows skipped (lenient) */
 	const char *const *errors; /**< the first skipped rows' messages */
 	size_t nerrors;
 	const mlc_bills_file *files;
@@ -234,8 +234,8 @@ typedef struct mlc_bills_result {
  * With lenient, rows with bad values are skipped and counted instead;
  * CSV syntax errors and limits stay fatal. The result is sorted.
  */
-MLC_EXTERN int mlc_bills_aggregate(mlc_bills_result **out, const char *const *files,
-                                   size_t nfiles, const mlc_bills_options *opts);
+MLC_EXTERN int mlc_bills_aggregate(mlc_bills_result **out, const char *const *files, size_t nfiles,
+                                   const mlc_bills_options *opts);
 
 /** The same over a bill in memory (plain, gzip or zstd bytes); name is
  * for messages. One thread. */
@@ -253,10 +253,7 @@ MLC_EXTERN void mlc_bills_sort(mlc_bills_result *r, size_t basis_index);
 MLC_EXTERN void mlc_bills_result_free(mlc_bills_result *r);
 
 /** Machine formats of a result (SPEC §4). */
-typedef enum mlc_bills_format {
-	MLC_BILLS_CSV = 0,
-	MLC_BILLS_JSON = 1
-} mlc_bills_format;
+typedef enum mlc_bills_format { MLC_BILLS_CSV = 0, MLC_BILLS_JSON = 1 } mlc_bills_format;
 
 /**
  * Write r to f with exact amounts (every digit, trailing zeros trimmed), in
@@ -280,11 +277,11 @@ MLC_EXTERN int mlc_bills_write(const mlc_bills_result *r, mlc_bills_format forma
 
 /** Coverage of one required tag key. */
 typedef struct mlc_tag_coverage_key {
-	const char *key;   /**< as required ("team") */
-	mlc_amount cost;   /**< cost of the rows that carry it */
+	const char *key; /**< as required ("team") */
+	mlc_amount cost; /**< cost of the rows that carry it */
 	uint64_t rows;
-	double cost_pct;   /**< cost / total cost * 100 (rows_pct when the total is 0) */
-	double rows_pct;   /**< rows / all rows * 100 (100 when there are no rows) */
+	double cost_pct; /**< cost / total cost * 100 (rows_pct when the total is 0) */
+	double rows_pct; /**< rows / all rows * 100 (100 when there are no rows) */
 } mlc_tag_coverage_key;
 
 /** A resource with cost on rows lacking at least one required key. */

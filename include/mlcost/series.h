@@ -135,8 +135,11 @@ typedef struct mlc_forecast_result {
 	int64_t first_day, last_day; /**< the history used; last_day is the "as of" day */
 	size_t history_days;
 	/* Holt-Winters: smoothing parameters (beta smooths the trend, 0..1) and the
-	 * states after the last day; seasonal[k] belongs to day last_day + 1 + k. */
+	 * states after the last day; seasonal[k] belongs to day last_day + 1 + k.
+	 * has_trend is 0 when the form without a trend had the lower AICc
+	 * (then beta and trend are 0). */
 	double alpha, beta, gamma;
+	int has_trend;
 	double level, trend;
 	double seasonal[MLC_FORECAST_SEASON];
 	/* linear: cost = intercept + slope × (day − first_day) */

@@ -18,20 +18,11 @@
 #include "allocation.h"
 #include "mlcost/common.h"
 #include "usage.h"
+#include "test_support.h"
 
 #define E12            ((mlcu_money)1000000000000LL)
 #define P(units, frac) ((mlcu_money)(units)*E12 + (mlcu_money)(frac))
 #define CENTS(c)       ((mlcu_money)(c)*10000000000LL)
-
-static void assert_money_eq(mlcu_money got, mlcu_money want)
-{
-	char a[MLCU_MONEY_FMT_MAX], b[MLCU_MONEY_FMT_MAX];
-	if (got != want) {
-		mlcu_money_format(a, sizeof(a), got);
-		mlcu_money_format(b, sizeof(b), want);
-		fail_msg("got %s, want %s", a, b);
-	}
-}
 
 static const char spec_yaml[] = "pools:\n"
                                 "  - name: platform\n"
@@ -419,37 +410,6 @@ static void split_conserves_extreme_amounts(void **state)
 
 /* ---- failure of every allocation ----------------------------------------------------- */
 
-static long fail_at = -1, calls, live;
-
-static void *t_malloc(size_t n)
-{
-	void *p;
-	if (calls++ == fail_at)
-		return NULL;
-	if ((p = malloc(n)) != NULL)
-		live++;
-	return p;
-}
-
-static void *t_realloc(void *old, size_t n)
-{
-	void *p;
-	if (calls++ == fail_at)
-		return NULL;
-	p = realloc(old, n);
-	if (p && !old)
-		live++;
-	return p;
-}
-
-static void t_free(void *p)
-{
-	if (p)
-		live--;
-	free(p);
-}
-
-static const mlc_allocator failing = {t_malloc, t_realloc, t_free};
 
 /* The worked example with allocation n failing; returns the rc of the first failure. */
 static int example_once(long n, long *used)
@@ -459,9 +419,7 @@ static int example_once(long n, long *used)
 	mlc_alloc_result *r = NULL;
 	char name[16];
 	int rc, i;
-	fail_at = n;
-	calls = live = 0;
-	mlc_set_allocator(&failing);
+	test_fail_allocation(n);
 	if ((rc = mlc_alloc__load_string(&s, "t.yaml", spec_yaml, strlen(spec_yaml))) != 0 ||
 	    (rc = mlc_alloc__acc_new(&a, s)) != 0)
 		goto done;
@@ -480,9 +438,9 @@ done:
 	mlc_alloc__result_free(r);
 	mlc_alloc__acc_free(a);
 	mlc_alloc__spec_free(s);
-	*used = calls;
-	mlc_set_allocator(NULL);
-	assert_int_equal(live, 0);
+	*used = test_alloc_calls;
+	test_restore_allocator();
+	assert_int_equal(test_alloc_live, 0);
 	return rc;
 }
 

@@ -65,7 +65,8 @@ static void several_bases_and_no_dimension(void **state)
 	           "billed,effective,rows\n115.850000000001,113.100000000001,6\n");
 	/* list 12 + 3 + 0 + 0 + 5 + 100.10 = 120.1; contracted = billed but row 4:
 	 * 10.50 + 2.25 + 0 - 1 + 4 + 100.10 = 115.85 */
-	expect_csv(bill, NULL, "list,contracted", NULL, 0, "list,contracted,rows\n120.1,115.85,6\n");
+	expect_csv(bill, NULL, "list,contracted", NULL, 0,
+	           "list,contracted,rows\n120.1,115.85,6\n");
 }
 
 static void buckets_day_month_hour(void **state)
@@ -237,10 +238,9 @@ static void json_output(void **state)
 
 static void output_escapes_values(void **state)
 {
-	static const char t[] =
-	    "BilledCost,EffectiveCost,ChargePeriodStart,ServiceName\n"
-	    "1,1,2024-01-01,\"a,\"\"b\"\"\nc\"\n"
-	    "2,2,2024-01-01,\"caf\xc3\xa9 \xff\"\n";
+	static const char t[] = "BilledCost,EffectiveCost,ChargePeriodStart,ServiceName\n"
+	                        "1,1,2024-01-01,\"a,\"\"b\"\"\nc\"\n"
+	                        "2,2,2024-01-01,\"caf\xc3\xa9 \xff\"\n";
 	(void)state;
 	/* CSV: RFC 4180 quoting; JSON: escapes, UTF-8 kept, a stray byte as U+FFFD */
 	expect_csv(t, "ServiceName", NULL, NULL, 0,
@@ -279,7 +279,8 @@ static void cur_amortization_rules(void **state)
 	(void)state;
 	/* effective 1.5 + 0.7 + 1.2 + 0 + 1.2 + 0.65 + 0 + 0.33 = 5.58;
 	 * billed 1.5 + 0 + 2 - 2 + 5 + 3 + 100 + 0.33 = 109.83 */
-	expect_csv(cur, NULL, "billed,effective", NULL, 0, "billed,effective,rows\n109.83,5.58,8\n");
+	expect_csv(cur, NULL, "billed,effective", NULL, 0,
+	           "billed,effective,rows\n109.83,5.58,8\n");
 	/* by model (effective): ranker 1.5 + 0.7 = 2.2; missing 1.2 + 0.65 + 0 + 0.33 = 2.18;
 	 * chat 1.2 + 0 = 1.2 */
 	expect_csv(cur, "tag:model_id", NULL, NULL, 0,

@@ -77,16 +77,17 @@ static void formats_refused(void **state)
 	mlc_bills_options o = MLC_BILLS_OPTIONS_INIT;
 	static const char other[] = "a,b,c\n1,2,3\n";
 	(void)state;
-	assert_int_equal(mlc_bills_aggregate_mem(&r, other, strlen(other), "t.csv", &o), MLC_EPARSE);
+	assert_int_equal(mlc_bills_aggregate_mem(&r, other, strlen(other), "t.csv", &o),
+	                 MLC_EPARSE);
 	assert_true(strncmp(mlc_error_message(), "t.csv:1: unknown billing format", 31) == 0);
 	expect_error("", NULL, NULL, MLC_EPARSE, "t.csv:1: empty file (no header)");
 	/* a dimension the header cannot give */
-	assert_int_equal(mlc_bills_aggregate_mem(&r, HEAD, strlen(HEAD), "t.csv",
-	                                         &(mlc_bills_options){
-	                                             .version = MLC_BILLS_OPTIONS_VERSION,
-	                                             .by = (const char *[]){"ServiceNmae"},
-	                                             .nby = 1}),
-	                 MLC_ENOTFOUND);
+	assert_int_equal(
+	    mlc_bills_aggregate_mem(&r, HEAD, strlen(HEAD), "t.csv",
+	                            &(mlc_bills_options){.version = MLC_BILLS_OPTIONS_VERSION,
+	                                                 .by = (const char *[]){"ServiceNmae"},
+	                                                 .nby = 1}),
+	    MLC_ENOTFOUND);
 	assert_non_null(strstr(mlc_error_message(), "did you mean 'ServiceName'"));
 	/* a basis whose column the file lacks */
 	expect_error(HEAD, NULL, "list", MLC_EPARSE,
@@ -197,10 +198,10 @@ static void caps_on_groups_and_values(void **state)
 static void lenient_skips_counts_and_keeps_the_first(void **state)
 {
 	static const char bill[] = HEAD "1,1,2024-01-01,a\n"
-	                                "1,x,2024-01-01,a\n"     /* line 3: not a number */
-	                                "1,1\n"                  /* line 4: short */
+	                                "1,x,2024-01-01,a\n" /* line 3: not a number */
+	                                "1,1\n"              /* line 4: short */
 	                                "2,2,2024-01-01,b\n"
-	                                "1,,2024-01-01,a\n"      /* line 6: missing */
+	                                "1,,2024-01-01,a\n" /* line 6: missing */
 	                                "4,4,2024-01-01,a\n";
 	mlc_bills_options o = MLC_BILLS_OPTIONS_INIT;
 	mlc_bills_result *r = NULL;

@@ -72,8 +72,8 @@ static void row(gen *g, int bad, int long_field)
 	snprintf(buf, sizeof(buf),
 	         "%u.%06u,%s%u.%012u,2024-09-%02uT%02u:00:00Z,%s,"
 	         "\"{\"\"model_id\"\":\"\"m%u\"\",\"\"note\"\":\"\"a\nb\"\"}\"",
-	         rnd(1000), rnd(1000000), bad ? "x" : "", rnd(100), rnd(1000000000) * 1000u + rnd(1000),
-	         1 + rnd(28), rnd(24), svc, rnd(5));
+	         rnd(1000), rnd(1000000), bad ? "x" : "", rnd(100),
+	         rnd(1000000000) * 1000u + rnd(1000), 1 + rnd(28), rnd(24), svc, rnd(5));
 	put(g, buf);
 	if (long_field) { /* a quoted field of ~20 KB full of newlines, longer than a chunk */
 		put(g, ",\"");

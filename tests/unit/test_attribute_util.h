@@ -68,8 +68,8 @@ static inline char *trender(const mlc_bills_result *r, mlc_bills_format f)
 	return text;
 }
 
-static inline void expect_out(const char *bill, const char *by, const char *cost, const char *bucket,
-                       int lenient, mlc_bills_format f, const char *want)
+static inline void expect_out(const char *bill, const char *by, const char *cost,
+                              const char *bucket, int lenient, mlc_bills_format f, const char *want)
 {
 	topts t;
 	mlc_bills_result *r = NULL;
@@ -86,14 +86,14 @@ static inline void expect_out(const char *bill, const char *by, const char *cost
 	mlc_bills_result_free(r);
 }
 
-static inline void expect_csv(const char *bill, const char *by, const char *cost, const char *bucket,
-                       int lenient, const char *want)
+static inline void expect_csv(const char *bill, const char *by, const char *cost,
+                              const char *bucket, int lenient, const char *want)
 {
 	expect_out(bill, by, cost, bucket, lenient, MLC_BILLS_CSV, want);
 }
 
-static inline void expect_json(const char *bill, const char *by, const char *cost, const char *bucket,
-                        const char *want)
+static inline void expect_json(const char *bill, const char *by, const char *cost,
+                               const char *bucket, const char *want)
 {
 	expect_out(bill, by, cost, bucket, 0, MLC_BILLS_JSON, want);
 }
@@ -107,7 +107,7 @@ static inline void assert_amount(mlc_amount a, const char *want)
 
 /* Effective total and matched rows after filters (where is NULL-terminated). */
 static inline void expect_where(const char *bill, const char *const *where, const char *from,
-                         const char *to, const char *total, uint64_t rows)
+                                const char *to, const char *total, uint64_t rows)
 {
 	topts t;
 	mlc_bills_result *r = NULL;
@@ -126,7 +126,7 @@ static inline void expect_where(const char *bill, const char *const *where, cons
 
 /* The error of an aggregation that must fail: its code and message. */
 static inline void expect_error(const char *bill, const char *by, const char *cost, int want_rc,
-                         const char *want_msg)
+                                const char *want_msg)
 {
 	topts t;
 	mlc_bills_result *r = NULL;

@@ -151,6 +151,7 @@ static void holt_winters_reproduces_season_and_trend(void **state)
 	o.horizon = 35;
 	r = run(&f, y, 56, MAR_1_2024, &o);
 	assert_int_equal(r->model, MLC_FORECAST_HOLT_WINTERS);
+	assert_int_equal(r->has_trend, 1); /* an SSE of 0 against one above 0 */
 	assert_true(r->sigma < 1e-6);
 	for (h = 1; h <= 35; h++) {
 		double want = 200 + 1.5 * (double)(55 + h) + season7(55 + h);
@@ -315,6 +316,32 @@ static void model_follows_history_length(void **state)
 	assert_non_null(strstr(mlc_error_message(), "at least 14"));
 }
 
+static void a_trend_in_noise_is_dropped(void **state)
+{
+	/* 100 a day plus a wobble of ±6 repeating every 13 days: no trend and no
+	 * weekly season, so the form without a trend has the lower AICc; a real
+	 * slope of 2 a day (56 over the four weeks) keeps it */
+	double y[42];
+	mlc_forecast *f = NULL;
+	const mlc_forecast_result *r;
+	size_t t;
+	(void)state;
+	for (t = 0; t < 42; t++)
+		y[t] = 100 + (double)((t * 7919) % 13) - 6;
+	r = run(&f, y, 42, MAR_1_2024, NULL);
+	assert_int_equal(r->model, MLC_FORECAST_HOLT_WINTERS);
+	assert_int_equal(r->has_trend, 0);
+	assert_true(r->beta == 0 && r->trend == 0);
+	assert_non_null(strstr(r->note, "no trend (lower AICc)"));
+	mlc_forecast_free(f);
+	for (t = 0; t < 42; t++)
+		y[t] += 2 * (double)t;
+	r = run(&f, y, 42, MAR_1_2024, NULL);
+	assert_int_equal(r->has_trend, 1);
+	assert_true(r->trend > 1 && r->trend < 3);
+	mlc_forecast_free(f);
+}
+
 static void same_series_same_numbers(void **state)
 {
 	double y[70];
@@ -434,6 +461,7 @@ int main(void)
 	    cmocka_unit_test(month_end_adds_actual_and_forecast),
 	    cmocka_unit_test(backtest_mape_by_hand),
 	    cmocka_unit_test(model_follows_history_length),
+	    cmocka_unit_test(a_trend_in_noise_is_dropped),
 	    cmocka_unit_test(same_series_same_numbers),
 	    cmocka_unit_test(errors_are_clear),
 	    cmocka_unit_test(model_names_round_trip),

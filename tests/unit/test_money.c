@@ -13,6 +13,7 @@
 
 #include "mlcost/common.h"
 #include "util/money.h"
+#include "test_support.h"
 
 #define E12 ((mlcu_money)1000000000000LL)
 /* a non-negative amount from its integer part and its 12 fractional digits */
@@ -25,16 +26,6 @@ static mlcu_money parse_ok(const char *s)
 	if (rc != 0)
 		fail_msg("parse(\"%s\") returned %d", s, rc);
 	return v;
-}
-
-static void assert_money_eq(mlcu_money got, mlcu_money want)
-{
-	char a[MLCU_MONEY_FMT_MAX], b[MLCU_MONEY_FMT_MAX];
-	if (got != want) {
-		mlcu_money_format(a, sizeof(a), got);
-		mlcu_money_format(b, sizeof(b), want);
-		fail_msg("got %s, want %s", a, b);
-	}
 }
 
 static void parses_plain_decimals_exactly(void **state)

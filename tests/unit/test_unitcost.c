@@ -14,20 +14,11 @@
 
 #include "mlcost/common.h"
 #include "unitcost.h"
+#include "test_support.h"
 
 #define E12            ((mlcu_money)1000000000000LL)
 #define P(units, frac) ((mlcu_money)(units)*E12 + (mlcu_money)(frac))
 #define DAY            ((int64_t)86400)
-
-static void assert_money_eq(mlcu_money got, mlcu_money want)
-{
-	char a[MLCU_MONEY_FMT_MAX], b[MLCU_MONEY_FMT_MAX];
-	if (got != want) {
-		mlcu_money_format(a, sizeof(a), got);
-		mlcu_money_format(b, sizeof(b), want);
-		fail_msg("got %s, want %s", a, b);
-	}
-}
 
 static mlc_span sp(const char *s)
 {

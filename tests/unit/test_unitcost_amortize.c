@@ -17,20 +17,11 @@
 
 #include "mlcost/common.h"
 #include "unitcost.h"
+#include "test_support.h"
 
 #define E12            ((mlcu_money)1000000000000LL)
 #define P(units, frac) ((mlcu_money)(units)*E12 + (mlcu_money)(frac))
 #define DAY            ((int64_t)86400)
-
-static void assert_money_eq(mlcu_money got, mlcu_money want)
-{
-	char a[MLCU_MONEY_FMT_MAX], b[MLCU_MONEY_FMT_MAX];
-	if (got != want) {
-		mlcu_money_format(a, sizeof(a), got);
-		mlcu_money_format(b, sizeof(b), want);
-		fail_msg("got %s, want %s", a, b);
-	}
-}
 
 static mlc_span sp(const char *s)
 {
@@ -319,37 +310,6 @@ static void conserves_cost_on_random_inputs(void **state)
 
 /* ---- failure of every allocation ------------------------------------------------ */
 
-static long fail_at = -1, calls, live;
-
-static void *t_malloc(size_t n)
-{
-	void *p;
-	if (calls++ == fail_at)
-		return NULL;
-	if ((p = malloc(n)) != NULL)
-		live++;
-	return p;
-}
-
-static void *t_realloc(void *old, size_t n)
-{
-	void *p;
-	if (calls++ == fail_at)
-		return NULL;
-	p = realloc(old, n);
-	if (p && !old)
-		live++;
-	return p;
-}
-
-static void t_free(void *p)
-{
-	if (p)
-		live--;
-	free(p);
-}
-
-static const mlc_allocator failing = {t_malloc, t_realloc, t_free};
 
 static int compute_once(long n, long *used, const mlc_usage *u)
 {
@@ -365,14 +325,12 @@ static int compute_once(long n, long *used, const mlc_usage *u)
 		snprintf(names[i], sizeof(names[i]), "m%d", i % 9);
 		in[i] = cost(i % 11 ? names[i] : NULL, (i % 5) * DAY, ph[i % 3], P(i, 7));
 	}
-	fail_at = n;
-	calls = live = 0;
-	mlc_set_allocator(&failing);
+	test_fail_allocation(n);
 	rc = mlc_unitcost__compute(&r, in, 60, u, &o);
 	mlc_unitcost__report_free(r);
-	*used = calls;
-	mlc_set_allocator(NULL);
-	assert_int_equal(live, 0);
+	*used = test_alloc_calls;
+	test_restore_allocator();
+	assert_int_equal(test_alloc_live, 0);
 	return rc;
 }
 

@@ -15,6 +15,7 @@
 
 #include "mlcost/common.h"
 #include "usage.h"
+#include "test_support.h"
 
 static mlc_usage *load(const char *text, mlcu_bucket b, int lenient)
 {
@@ -244,37 +245,6 @@ static void reads_the_example_file(void **state)
 
 /* ---- failure of every allocation ------------------------------------------------- */
 
-static long fail_at = -1, calls, live;
-
-static void *t_malloc(size_t n)
-{
-	void *p;
-	if (calls++ == fail_at)
-		return NULL;
-	if ((p = malloc(n)) != NULL)
-		live++;
-	return p;
-}
-
-static void *t_realloc(void *old, size_t n)
-{
-	void *p;
-	if (calls++ == fail_at)
-		return NULL;
-	p = realloc(old, n);
-	if (p && !old)
-		live++;
-	return p;
-}
-
-static void t_free(void *p)
-{
-	if (p)
-		live--;
-	free(p);
-}
-
-static const mlc_allocator failing = {t_malloc, t_realloc, t_free};
 
 static int load_once(long n, long *used)
 {
@@ -283,14 +253,12 @@ static int load_once(long n, long *used)
 	mlc_usage *u = NULL;
 	int rc;
 	o.lenient = 1;
-	fail_at = n;
-	calls = live = 0;
-	mlc_set_allocator(&failing);
+	test_fail_allocation(n);
 	rc = mlc_usage__load_mem(&u, "u.csv", csv, strlen(csv), &o);
 	mlc_usage__free(u);
-	*used = calls;
-	mlc_set_allocator(NULL);
-	assert_int_equal(live, 0);
+	*used = test_alloc_calls;
+	test_restore_allocator();
+	assert_int_equal(test_alloc_live, 0);
 	return rc;
 }
 
