@@ -13,5 +13,6 @@
 #include "mlcost/whatif.h"
 #include "mlcost/bills.h"
 #include "mlcost/store.h"
+#include "mlcost/series.h"
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "mlcost/series.h"
+#include "test_support.h"
 
 static void near(double a, double b, double tol)
 {
@@ -250,29 +251,8 @@ static void bad_options_are_refused(void **state)
 	assert_int_equal(mlc_anomaly_direction_parse(&d, "sideways"), MLC_EINVAL);
 }
 
-static long budget = -1;
-
-static void *fail_malloc(size_t n)
-{
-	if (budget == 0)
-		return NULL;
-	if (budget > 0)
-		budget--;
-	return malloc(n);
-}
-
-static void *fail_realloc(void *p, size_t n)
-{
-	if (budget == 0)
-		return NULL;
-	if (budget > 0)
-		budget--;
-	return realloc(p, n);
-}
-
 static void survives_every_allocation_failure(void **state)
 {
-	mlc_allocator al = {fail_malloc, fail_realloc, free};
 	mlc_anomaly_options o = MLC_ANOMALY_OPTIONS_INIT;
 	double y[40];
 	mlc_series s = {FIRST, 40, y};
@@ -280,21 +260,20 @@ static void survives_every_allocation_failure(void **state)
 	int rc = -1, pass;
 	(void)state;
 	wobbly_weeks(y, 40);
-	mlc_set_allocator(&al);
 	for (pass = 0; pass < 2; pass++) {
 		o.baseline = pass ? MLC_ANOMALY_HOLT_WINTERS : MLC_ANOMALY_WEEKDAY_MEDIAN;
 		for (rc = -1, n = 0; n < 1000 && rc != 0; n++) {
 			mlc_anomaly *a = NULL;
-			budget = n;
+			test_fail_allocation(n);
 			rc = mlc_anomaly_detect(&a, &s, &o);
 			if (rc != 0)
 				assert_int_equal(rc, MLC_ENOMEM);
 			mlc_anomaly_free(a);
+			test_restore_allocator();
+			assert_int_equal(test_alloc_live, 0);
 		}
 		assert_int_equal(rc, 0);
 	}
-	mlc_set_allocator(NULL);
-	budget = -1;
 }
 
 int main(void)

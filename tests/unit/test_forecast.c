@@ -19,6 +19,7 @@
 #include "forecast_internal.h"
 #include "mlcost/series.h"
 #include "series_internal.h"
+#include "test_support.h"
 
 static void near_tol(double a, double b, double tol)
 {
@@ -403,31 +404,8 @@ static void model_names_round_trip(void **state)
 	assert_int_equal(mlc_forecast_model_parse(&m, "arima"), MLC_EINVAL);
 }
 
-static void *fail_malloc(size_t n);
-static void *fail_realloc(void *p, size_t n);
-static long budget = -1;
-
-static void *fail_malloc(size_t n)
-{
-	if (budget == 0)
-		return NULL;
-	if (budget > 0)
-		budget--;
-	return malloc(n);
-}
-
-static void *fail_realloc(void *p, size_t n)
-{
-	if (budget == 0)
-		return NULL;
-	if (budget > 0)
-		budget--;
-	return realloc(p, n);
-}
-
 static void survives_every_allocation_failure(void **state)
 {
-	mlc_allocator a = {fail_malloc, fail_realloc, free};
 	double y[40];
 	mlc_series s = {MAR_1_2024, 40, y};
 	long n;
@@ -436,17 +414,16 @@ static void survives_every_allocation_failure(void **state)
 	(void)state;
 	for (t = 0; t < 40; t++)
 		y[t] = 50 + season7(t) + (double)t;
-	mlc_set_allocator(&a);
 	for (n = 0; n < 1000 && rc != 0; n++) {
 		mlc_forecast *f = NULL;
-		budget = n;
+		test_fail_allocation(n);
 		rc = mlc_forecast_run(&f, &s, NULL);
 		if (rc != 0)
 			assert_int_equal(rc, MLC_ENOMEM);
 		mlc_forecast_free(f);
+		test_restore_allocator();
+		assert_int_equal(test_alloc_live, 0);
 	}
-	mlc_set_allocator(NULL);
-	budget = -1;
 	assert_int_equal(rc, 0);
 }
 
