@@ -279,9 +279,9 @@ done:
 const cli_command cmd_attribute = {
     "attribute",
     "cost from billing files (FOCUS, AWS CUR) by tags, columns and time",
-    "FILE... [--by DIMS] [--bucket hour|day|month] [--where KEY=VALUE]... [--from T] [--to T]\n"
-    "       [--cost BASIS[,BASIS]] [--format table|csv|json] [--aliases FILE] [--lenient]\n"
-    "       [--threads N]",
+    "FILE... [--by DIMS] [--bucket hour|day|month] [--where KEY=VALUE]...\n"
+    "       [--from T] [--to T] [--cost BASIS[,BASIS]] [--format table|csv|json]\n"
+    "       [--aliases FILE] [--lenient] [--threads N]",
     "Reads FOCUS 1.0-1.2 and AWS CUR (legacy, 2.0, Athena) CSV, plain, .gz or .zst,\n"
     "or - for stdin; the format is detected from each file's header. Sums are exact;\n"
     "csv and json print every digit, the table rounds to cents. Rows are sorted by\n"

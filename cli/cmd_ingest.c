@@ -424,7 +424,14 @@ static int run(const cli_args *a)
 		return cli_error(EXIT_USAGE, "ingest: no files to ingest (or --list for the log)");
 	if (!list && isatty(STDERR_FILENO))
 		so.progress = show_writing;
-	if ((rc = mlc_store_open(&s, cli_value(a, "store"), &so)) != 0)
+	/* --list only reads: opening without migrating does not wait for the write lock an
+	 * ingest in progress holds (SQLite); a store not yet at this schema is migrated */
+	so.auto_migrate = !list;
+	if ((rc = mlc_store_open(&s, cli_value(a, "store"), &so)) == MLC_EINVAL && list) {
+		so.auto_migrate = 1;
+		rc = mlc_store_open(&s, cli_value(a, "store"), &so);
+	}
+	if (rc != 0)
 		return cli_fail(rc);
 	rc = list ? run_list(s, a, json) : run_ingest(s, a, json);
 	clear_progress();

@@ -272,8 +272,9 @@ static int run(const cli_args *a)
 const cli_command cmd_tags = {
     "tags",
     "tag coverage of billing files: share of cost and rows carrying each key",
-    "FILE... [--require KEYS] [--fail-under PCT] [--top N] [--format table|csv|json]\n"
-    "       [--where KEY=VALUE]... [--from T] [--to T] [--cost BASIS] [--aliases FILE]",
+    "FILE... [--require KEYS] [--fail-under PCT] [--top N]\n"
+    "       [--format table|csv|json] [--where KEY=VALUE]... [--from T] [--to T]\n"
+    "       [--cost BASIS] [--aliases FILE] [--lenient] [--threads N]",
     "For each required tag key, the share of cost and of rows that carry it (keys\n"
     "match case-insensitively; an alias file maps other spellings), the share that\n"
     "carries all of them, and the resources with the most cost on rows lacking a\n"

@@ -9,7 +9,8 @@
  * Files: bills_agg.c (dictionaries, groups, merge), bills_cfg.c (options,
  * filters, per-file plan), bills_scan.c (the row loop of one chunk),
  * bills_run.c (files, chunking, threads, verification, errors),
- * bills_result.c (the public result, sorting, amounts).
+ * bills_result.c (the public result, sorting, amounts), bills_write.c
+ * (CSV and JSON), bills_coverage.c (tag coverage).
  * Design and decisions: docs/attribute.md.
  */
 #ifndef MLC_BILLS_INTERNAL_H
@@ -178,11 +179,9 @@ typedef struct bills_chunk {
 	int has_first; /* its first record: offset and line */
 	uint64_t first_offset, first_line;
 	uint64_t rows_progress; /* atomic: rows so far, for progress */
-	void *reader;           /* mlc_reader of a range chunk, for progress */
 } bills_chunk;
 
 struct mlc_csv;
-struct mlc_csv_row;
 struct mlc_reader;
 
 /*

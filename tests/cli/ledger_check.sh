@@ -1,0 +1,122 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# `mlcost check`: a deliberately bad policy fails (exit 4) with the expected
+# violations and a good one passes (exit 0); both JUnit reports are parsed
+# with Python's xml.etree and their counts checked. The store is a
+# synthetic FOCUS bill of 10 days 2025-03-01 .. 03-10: model "a" 30/day
+# tagged team=ml, model "b" 10/day without a team tag, so team covers
+# 300 / 400 = 75% of the cost. Expected figures are computed here.
+# usage: ledger_check.sh MLCOST SOURCE_DIR
+set -u
+M=$1 SRC=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+python3 - "$TMP/bill.csv" <<'PY'
+import sys, datetime
+out = open(sys.argv[1], "w")
+out.write("BilledCost,EffectiveCost,ListCost,ContractedCost,BillingAccountId,BillingCurrency,"
+          "BillingPeriodStart,BillingPeriodEnd,ChargeCategory,ChargePeriodStart,ChargePeriodEnd,"
+          "ProviderName,ServiceName,RegionId,SubAccountId,PricingCategory,Tags\n")
+for i in range(10):
+    d = datetime.date(2025, 3, 1) + datetime.timedelta(days=i)
+    for cost, tags in ((30, '{""model_id"":""a"",""team"":""ml""}'), (10, '{""model_id"":""b""}')):
+        out.write(f'{cost},{cost},{cost},{cost},acct1,USD,2025-03-01 00:00:00,2025-04-01 00:00:00,'
+                  f'Usage,{d} 10:00:00,{d} 11:00:00,AWS,EC2,us-east-1,sub1,Standard,"{tags}"\n')
+PY
+"$M" ingest --store "$TMP/s.db" "$TMP/bill.csv" >/dev/null || fail "ingest"
+
+cat >"$TMP/budgets.yaml" <<'Y'
+budgets:
+  - name: model-a
+    filter: {tag:model_id: a}
+    amount: 500
+    period: month
+  - name: model-b
+    filter: {tag:model_id: b}
+    amount: 1000
+    period: month
+Y
+# model a: 300 actual to 03-10, forecast 31 x 30 = 930 at 03-31: over 500 by the
+# forecast only; model b: 100 actual, 310 forecast: under 1000 either way.
+cat >"$TMP/registry.json" <<'Y'
+{"models": [
+  {"name": "a", "version": "1.0", "created_at": "2025-01-01T00:00:00Z", "lineage": {"data": "s3://x"}},
+  {"name": "b", "version": "2.1", "created_at": "", "lineage": null}
+]}
+Y
+cat >"$TMP/registry-good.yaml" <<'Y'
+- {name: a, version: "1.0", created_at: 2025-01-01, lineage: {data: s3://x}}
+- {name: b, version: "2.1", created_at: 2025-01-02, lineage: {data: s3://y}}
+Y
+cat >"$TMP/bad.yaml" <<'Y'
+required_tags: {keys: [team, model_id], min_coverage_pct: 95}
+max_cost_per_1k: {default: 0.05, models: {not_deployed_model: 1}}
+budgets: {file: budgets.yaml, fail_on: forecast}
+registry: {file: registry.json}
+Y
+cat >"$TMP/good.yaml" <<'Y'
+required_tags: {keys: [model_id], min_coverage_pct: 95}
+max_cost_per_1k: {default: 0.50}
+budgets: {file: budgets.yaml, fail_on: actual}
+registry: {file: registry-good.yaml, require: [version, created_at, lineage]}
+Y
+# The seed profile's model: 8,457.33 infrastructure / 72,000,000 requests x 1000
+# = 0.11746 per 1k: over the bad policy's 0.05, under the good one's 0.50.
+"$M" check --policy "$TMP/bad.yaml" --store "$TMP/s.db" --profile "$SRC/examples/seed.yaml" \
+  --junit "$TMP/bad.xml" >"$TMP/bad.out" 2>&1; rc=$?
+[ $rc = 4 ] || { cat "$TMP/bad.out"; fail "bad policy: exit $rc, expected 4"; }
+for want in "FAIL required_tags: team: tag 'team' on 75.00%" \
+            "ok   required_tags: model_id: tag 'model_id' on 100.00%" \
+            "FAIL max_cost_per_1k: product_recommendation_v3: estimated 0.117463" \
+            "SKIP max_cost_per_1k: not_deployed_model" \
+            "FAIL budgets: model-a: actual 300.00 of 500.00 (60.0%) to 2025-03-10; forecast at 2025-03-31 930.00" \
+            "ok   budgets: model-b" \
+            "FAIL registry: b: " "entry lacks created_at, lineage" "ok   registry: a:" \
+            ": 8 checks, 4 failed, 1 skipped"; do
+  grep -qF "$want" "$TMP/bad.out" || { cat "$TMP/bad.out"; fail "bad policy: no '$want'"; }
+done
+python3 - "$TMP/bad.xml" <<'PY' || fail "bad policy: JUnit report"
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "testsuites" and root.get("tests") == "8" and root.get("failures") == "4", root.attrib
+cases = {(c.get("classname"), c.get("name")): c for c in root.iter("testcase")}
+assert len(cases) == 8
+fail = {k for k, c in cases.items() if c.find("failure") is not None}
+assert fail == {("mlcost.check.required_tags", "team"),
+                ("mlcost.check.max_cost_per_1k", "product_recommendation_v3"),
+                ("mlcost.check.budgets", "model-a"), ("mlcost.check.registry", "b")}, fail
+assert cases[("mlcost.check.max_cost_per_1k", "not_deployed_model")].find("skipped") is not None
+msg = cases[("mlcost.check.registry", "b")].find("failure").get("message")
+assert "registry.json:3:" in msg and "created_at, lineage" in msg, msg
+suites = {s.get("name"): s for s in root.iter("testsuite")}
+assert suites["budgets"].get("tests") == "2" and suites["budgets"].get("failures") == "1"
+PY
+
+"$M" check --policy "$TMP/good.yaml" --store "$TMP/s.db" --profile "$SRC/examples/seed.yaml" \
+  --junit "$TMP/good.xml" >"$TMP/good.out" 2>&1; rc=$?
+[ $rc = 0 ] || { cat "$TMP/good.out"; fail "good policy: exit $rc, expected 0"; }
+grep -qF ": 6 checks, 0 failed, 0 skipped" "$TMP/good.out" || { cat "$TMP/good.out"; fail "good summary"; }
+python3 - "$TMP/good.xml" <<'PY' || fail "good policy: JUnit report"
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.get("tests") == "6" and root.get("failures") == "0"
+assert all(c.find("failure") is None for c in root.iter("testcase"))
+PY
+
+# Without --profile the cost rule is skipped, not failed (the store has no request counts).
+"$M" check --policy "$TMP/good.yaml" --store "$TMP/s.db" >"$TMP/np.out" 2>&1; rc=$?
+[ $rc = 0 ] && grep -q "^SKIP max_cost_per_1k" "$TMP/np.out" || fail "no profile: exit $rc"
+
+# Policy errors carry FILE:LINE:COL and exit 3; a missing --policy is a usage error.
+printf 'required_tags:\n  keys: [team]\n  min_coverage: 95\n' >"$TMP/typo.yaml"
+"$M" check --policy "$TMP/typo.yaml" --store "$TMP/s.db" >/dev/null 2>"$TMP/err"; rc=$?
+[ $rc = 3 ] || fail "typo policy: exit $rc, expected 3"
+grep -q "typo.yaml:3:3:" "$TMP/err" || fail "typo policy message: $(cat "$TMP/err")"
+"$M" check --store "$TMP/s.db" >/dev/null 2>&1; rc=$?
+[ $rc = 2 ] || fail "no --policy: exit $rc, expected 2"
+"$M" check --policy "$SRC/examples/policy.yaml" --store "$TMP/s.db" \
+  --profile "$SRC/examples/seed.yaml" >/dev/null 2>&1; rc=$?
+[ $rc = 4 ] || fail "examples/policy.yaml over this store (no environment tag): exit $rc"
+echo "ledger check: ok"
