@@ -30,10 +30,9 @@ static const cli_option options[] = {
      NULL, NULL},
     {"from", 0, CLI_VALUE, "TIME", "days from this one", NULL, NULL},
     {"to", 0, CLI_VALUE, "TIME", "days before this one", NULL, NULL},
-    {"min-impact", 0, CLI_VALUE, "MONEY", "flag only days at least this far from the baseline",
-     "0", NULL},
-    {"min-pct", 0, CLI_VALUE, "PCT", "flag only days at least PCT % from the baseline", "0",
+    {"min-impact", 0, CLI_VALUE, "MONEY", "flag only days at least this far from the baseline", "0",
      NULL},
+    {"min-pct", 0, CLI_VALUE, "PCT", "flag only days at least PCT % from the baseline", "0", NULL},
     {"threshold", 0, CLI_VALUE, "Z", "robust z above which a day is anomalous", "3.5", NULL},
     {"baseline", 0, CLI_VALUE, "KIND", "seasonal baseline", "weekday-median", baselines},
     {"direction", 0, CLI_VALUE, "DIR", "spikes, drops or both", "both", directions},
@@ -57,7 +56,8 @@ static int split_by(const char **out, size_t *n, char *buf, size_t cap, const ch
 		if (!*tok)
 			continue;
 		if (*n == MAX_BY)
-			return cli_error(EXIT_USAGE, "anomalies: at most %d --by dimensions", MAX_BY);
+			return cli_error(EXIT_USAGE, "anomalies: at most %d --by dimensions",
+			                 MAX_BY);
 		out[(*n)++] = tok;
 	}
 	return EXIT_OK;
@@ -98,8 +98,8 @@ static int parse_num(double *out, const char *opt, const char *v)
 	char *end;
 	double d = strtod(v, &end);
 	if (!*v || *end || !(d >= 0) || d > 1e15)
-		return cli_error(EXIT_USAGE, "anomalies: --%s must be a number >= 0 (got '%s')", opt,
-		                 v);
+		return cli_error(EXIT_USAGE, "anomalies: --%s must be a number >= 0 (got '%s')",
+		                 opt, v);
 	*out = d;
 	return EXIT_OK;
 }
@@ -129,7 +129,8 @@ static int emit(out_ctx *c, const char *label, const mlc_anomaly_day *d)
 		return 0;
 	}
 	if (!strcmp(c->fmt, "csv")) {
-		printf("\"%s\",%s,%.17g,%.17g,%.17g,", label, day, d->actual, d->baseline, d->impact);
+		printf("\"%s\",%s,%.17g,%.17g,%.17g,", label, day, d->actual, d->baseline,
+		       d->impact);
 		if (d->pct_defined)
 			printf("%.17g", d->pct);
 		printf(",%.17g\n", d->z);
@@ -199,8 +200,8 @@ static int parse_opts(mlc_anomaly_options *o, mlc_cost_basis *basis, const cli_a
 
 static int run(const cli_args *a)
 {
-	static const char *const head[] = {"group", "day", "actual", "baseline", "impact",
-	                                   "impact %", "z"};
+	static const char *const head[] = {"group",  "day",      "actual", "baseline",
+	                                   "impact", "impact %", "z"};
 	mlc_store_query q = MLC_STORE_QUERY_INIT;
 	mlc_anomaly_options o = MLC_ANOMALY_OPTIONS_INIT;
 	const char *by[MAX_BY], *const *where;

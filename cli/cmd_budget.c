@@ -26,8 +26,8 @@ static const cli_option options[] = {
     {"budgets", 'b', CLI_VALUE, "FILE", "the budgets file (YAML)", NULL, NULL},
     {"store", 's', CLI_VALUE, "STORE", "SQLite file or postgres://... URL", MLC_STORE_DEFAULT,
      NULL},
-    {"as-of", 0, CLI_VALUE, "DATE", "last day counted as actual (default: the store's last)",
-     NULL, NULL},
+    {"as-of", 0, CLI_VALUE, "DATE", "last day counted as actual (default: the store's last)", NULL,
+     NULL},
     {"cost", 'c', CLI_VALUE, "BASIS", "billed, effective, list or contracted", "effective", NULL},
     {"fail", 0, CLI_FLAG, NULL, "exit 4 when a budget is exceeded", NULL, NULL},
     {"format", 'f', CLI_VALUE, "FMT", "output format", "table", formats},
@@ -90,9 +90,9 @@ static void row_json(const mlc_budget_status *st, const mlc_budget *b, size_t i)
 	       "\"forecast_pct\":%.17g,\"method\":\"%s\",\"variance\":%.17g,"
 	       "\"variance_flagged\":%s,\"exceeded\":%s,\"alerts\":[",
 	       i ? ",\n" : "", st->name, mlc_budget_period_name(st->period), a, e, o, st->amount,
-	       st->actual, st->used_pct, st->forecast_at_end, st->forecast_lo80,
-	       st->forecast_hi80, st->forecast_pct, st->method, st->variance,
-	       st->variance_flagged ? "true" : "false", exceeded(b, st) ? "true" : "false");
+	       st->actual, st->used_pct, st->forecast_at_end, st->forecast_lo80, st->forecast_hi80,
+	       st->forecast_pct, st->method, st->variance, st->variance_flagged ? "true" : "false",
+	       exceeded(b, st) ? "true" : "false");
 	for (size_t k = 0; k < st->nalerts; k++)
 		printf("%s{\"pct\":%.17g,\"at\":%.17g,\"by_actual\":%s,\"by_forecast\":%s}",
 		       k ? "," : "", st->alerts[k].pct, st->alerts[k].at,
@@ -115,7 +115,7 @@ static void row_csv(const mlc_budget_status *st, const mlc_budget *b)
 static int status_all(const mlc_budgets *bs, mlc_store *st, mlc_cost_basis basis, int64_t first,
                       int64_t as_of, const char *fmt, size_t *nexceeded)
 {
-	static const char *const head[] = {"budget", "period", "amount", "actual", "used",
+	static const char *const head[] = {"budget",   "period",  "amount",   "actual", "used",
 	                                   "forecast", "fc used", "variance", "crossed"};
 	cli_table *t = cli_table_new(9, head, "llrrrrrrl");
 	int rc = 0;
@@ -173,8 +173,9 @@ static int run(const cli_args *a)
 	if ((rc = mlc_budgets_load_file(&bs, cli_value(a, "budgets"))) ||
 	    (rc = mlc_store_open(&st, cli_value(a, "store"), NULL)) ||
 	    (rc = mlc_policy_store_days(&first, &last, st, basis))) {
-		rc = rc == MLC_ENOTFOUND ? cli_error(EXIT_BAD_INPUT, "budget: the store holds no cost")
-		                         : cli_fail(rc);
+		rc = rc == MLC_ENOTFOUND
+		         ? cli_error(EXIT_BAD_INPUT, "budget: the store holds no cost")
+		         : cli_fail(rc);
 		goto done;
 	}
 	if (cli_value(a, "as-of")) {

@@ -52,7 +52,8 @@ static int split_by(const char **out, size_t *n, char *buf, size_t cap, const ch
 		if (!*tok)
 			continue;
 		if (*n == MAX_BY)
-			return cli_error(EXIT_USAGE, "forecast: at most %d --by dimensions", MAX_BY);
+			return cli_error(EXIT_USAGE, "forecast: at most %d --by dimensions",
+			                 MAX_BY);
 		out[(*n)++] = tok;
 	}
 	return EXIT_OK;
@@ -171,8 +172,7 @@ static void total_text(char *out, size_t cap, const mlc_forecast_total *t, int i
 	snprintf(out, cap, "%s  (80%%: %s .. %s; 95%%: %s .. %s)", v, a, b, c, d);
 }
 
-static void print_text(const char *label, const mlc_forecast_result *r, const char *cur,
-                       int daily)
+static void print_text(const char *label, const mlc_forecast_result *r, const char *cur, int daily)
 {
 	char from[16], to[16], mape[64], line[256], act[40];
 	mlc_series_day_format(from, sizeof(from), r->first_day);
@@ -240,7 +240,7 @@ static int run(const cli_args *a)
 {
 	mlc_store_query q = MLC_STORE_QUERY_INIT;
 	mlc_forecast_options o = MLC_FORECAST_OPTIONS_INIT;
-	const char *by[MAX_BY], *fmt = cli_value(a, "format"), *const *where;
+	const char *by[MAX_BY], *fmt = cli_value(a, "format"), *const * where;
 	char buf[1024];
 	mlc_store *st = NULL;
 	mlc_store_daily *d = NULL;

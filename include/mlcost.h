@@ -14,5 +14,6 @@
 #include "mlcost/bills.h"
 #include "mlcost/store.h"
 #include "mlcost/series.h"
+#include "mlcost/unit.h"
 
 #endif

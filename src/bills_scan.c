@@ -253,6 +253,24 @@ static int feed(bills_chunk *c, mlc_csv *s, mlc_reader *r)
 	return mlc_csv__feed(s, p, n, n == 0);
 }
 
+/*
+ * A quoting error of the scanner names the line; add the column from the
+ * header: "FILE:LINE: column 'Tags': unterminated quoted field".
+ */
+static int name_csv_column(const bills_chunk *c, const mlc_csv *s, int rc)
+{
+	long field = mlc_csv__error_field(s);
+	char msg[MLCU_ERROR_MAX];
+	const char *rest;
+	size_t flen = strlen(c->plan->file);
+	snprintf(msg, sizeof(msg), "%s", mlc_error_message()); /* the setter overwrites it */
+	if (field < 0 || (size_t)field >= c->plan->header_ncols || strncmp(msg, c->plan->file, flen) ||
+	    msg[flen] != ':' || !(rest = strstr(msg + flen + 1, ": ")))
+		return rc;
+	return mlcu_error_set(rc, "%.*s: column '%s': %s", (int)(rest - msg), msg,
+			      c->plan->colnames[field], rest + 2);
+}
+
 static void loop(scan_state *st, mlc_csv *s, mlc_reader *r, bills_tick_fn tick, void *ctx)
 {
 	bills_chunk *c = st->c;
@@ -268,7 +286,11 @@ static void loop(scan_state *st, mlc_csv *s, mlc_reader *r, bills_tick_fn tick, 
 		}
 		if (rc == MLC_CSV_END)
 			return;
-		if (rc < 0 || at_stop(c, &row))
+		if (rc < 0) {
+			rc = name_csv_column(c, s, rc);
+			break;
+		}
+		if (at_stop(c, &row))
 			break;
 		if (!c->has_first) {
 			c->has_first = 1;

@@ -44,6 +44,7 @@ int mlc_csv__new(mlc_csv **out, const mlc_csv_options *opts)
 		goto done;
 	}
 	s->all = 1;
+	s->err_field = -1;
 	s->last_sel = SIZE_MAX;
 	s->rec_line = def.first_line ? def.first_line : 1;
 	s->next_off = def.first_offset;

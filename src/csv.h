@@ -118,6 +118,14 @@ int mlc_csv__feed(mlc_csv *s, const char *buf, size_t len, int is_last);
  */
 int mlc_csv__next(mlc_csv *s, mlc_csv_row *out);
 
+/*
+ * After a quoting error (MLC_EPARSE from mlc_csv__next): the 0-based field of
+ * the record where it was found (the field whose quote never closed, or the
+ * one holding the stray quote), so the caller can name the column; -1 for
+ * other errors or none.
+ */
+long mlc_csv__error_field(const mlc_csv *s);
+
 /* Line on which the next record starts (the one after the last row). */
 uint64_t mlc_csv__line(const mlc_csv *s);
 

@@ -73,6 +73,7 @@ struct mlc_csv {
 	unsigned bom_len;
 	int state;
 	int err; /* sticky error */
+	long err_field; /* field of a quoting error, -1 when none (mlc_csv__error_field) */
 };
 
 int mlc_csv__grow_slots(mlc_csv *s, size_t n);

@@ -25,10 +25,48 @@ int mlc_csv__too_large(mlc_csv *s, const char *what, size_t limit)
 			      ull(s->rec_line), what, limit);
 }
 
+/* The field (0-based) of the current record that byte p falls in: the
+ * delimiters outside quotes between the record's start and p. Only on
+ * error paths, so a plain byte loop. */
+static long field_at(const mlc_csv *s, const char *p)
+{
+	const char *q = s->rec;
+	long field = 0;
+	int quoted = 0;
+	if (!q || p < q)
+		return -1;
+	for (; q < p; q++) {
+		if (*q == '"')
+			quoted = !quoted;
+		else if (*q == s->opt.delim && !quoted)
+			field++;
+	}
+	return field;
+}
+
+/* The field where the last quote that is still open was opened. */
+static long field_of_open_quote(const mlc_csv *s, const char *end)
+{
+	const char *q = s->rec, *opened = NULL;
+	int quoted = 0;
+	if (!q)
+		return -1;
+	for (; q < end; q++)
+		if (*q == '"' && (quoted = !quoted))
+			opened = q;
+	return opened ? field_at(s, opened) : -1;
+}
+
+long mlc_csv__error_field(const mlc_csv *s)
+{
+	return s->err_field;
+}
+
 int mlc_csv__bad_quote(mlc_csv *s)
 {
 	const mlc_csv_mask *m = &s->masks[s->mi];
 	const char *p = s->base + s->blk + (size_t)__builtin_ctzll(m->bad);
+	s->err_field = field_at(s, p);
 	if (*p == '"')
 		return mlcu_error_set(MLC_EPARSE, "%s:%llu: quote inside an unquoted field",
 				      s->opt.name, ull(s->rec_line));
@@ -183,9 +221,11 @@ static int last_record(mlc_csv *s, mlc_csv_row *out)
 	const char *end = s->base + s->len;
 	size_t col = s->col;
 	int rc;
-	if (s->ix.in_quote)
+	if (s->ix.in_quote) {
+		s->err_field = field_of_open_quote(s, end);
 		return mlcu_error_set(MLC_EPARSE, "%s:%llu: unterminated quoted field", s->opt.name,
 				      ull(s->rec_line));
+	}
 	/* past the last selected column, fields were skipped unmeasured */
 	if (col <= s->last_sel && (size_t)(end - s->fstart) > s->opt.max_field)
 		return mlc_csv__too_large(s, "field", s->opt.max_field);

@@ -186,8 +186,7 @@ static int check_cost(mlc_policy__findings *f, const mlc_policy *p, const char *
 		return mlc_policy__add(f, "max_cost_per_1k", "(all models)", MLC_POLICY_SKIP,
 		                       "the store keeps cost but no request counts; give --profile "
 		                       "to check estimated cost per 1,000 requests");
-	if ((rc = mlc_profile_load_file(&pr, profile)) ||
-	    (rc = mlc_estimate_profile(&e, pr, NULL)))
+	if ((rc = mlc_profile_load_file(&pr, profile)) || (rc = mlc_estimate_profile(&e, pr, NULL)))
 		goto done;
 	rc = cost_models(f, p, e, profile);
 done:
@@ -196,8 +195,7 @@ done:
 	return rc;
 }
 
-static int budget_finding(mlc_policy__findings *f, const mlc_policy *p,
-                          const mlc_budget_status *st)
+static int budget_finding(mlc_policy__findings *f, const mlc_policy *p, const mlc_budget_status *st)
 {
 	char as_of[16], end[16];
 	int failed = st->exceeded_actual || (p->fail_on_forecast && st->exceeded_forecast);

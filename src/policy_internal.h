@@ -39,7 +39,7 @@ struct mlc_policy {
 typedef struct mlc_policy__findings mlc_policy__findings;
 int mlc_policy__add(mlc_policy__findings *f, const char *rule, const char *subject,
                     mlc_policy_status st, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 /* The registry rule: one finding per entry of the manifest. */
 int mlc_policy__check_registry(mlc_policy__findings *f, const mlc_policy *p);

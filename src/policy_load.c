@@ -54,8 +54,8 @@ static int file_path(const mlc_yaml *y, struct fy_node *map, const char *dir, ch
 	return 0;
 }
 
-static int str_list(const mlc_yaml *y, struct fy_node *seq, const char *what, char **out,
-                    size_t *n, size_t max)
+static int str_list(const mlc_yaml *y, struct fy_node *seq, const char *what, char **out, size_t *n,
+                    size_t max)
 {
 	void *it = NULL;
 	struct fy_node *item;
@@ -69,10 +69,10 @@ static int str_list(const mlc_yaml *y, struct fy_node *seq, const char *what, ch
 			return mlc_yaml__error(y, item, "more than %zu entries in '%s'", max, what);
 		if ((rc = dup_str(y, item, &out[*n])))
 			return rc;
-		for (size_t i = 0; i < *n; i++)
-			if (!strcmp(out[i], out[*n]))
-				return mlc_yaml__error(y, item, "'%s' given twice", out[*n]);
-		(*n)++;
+		(*n)++; /* owned from here on, freed with the policy */
+		for (size_t i = 0; i + 1 < *n; i++)
+			if (!strcmp(out[i], out[*n - 1]))
+				return mlc_yaml__error(y, item, "'%s' given twice", out[i]);
 	}
 	return 0;
 }
@@ -138,8 +138,8 @@ static int load_cost(mlc_policy *p, const mlc_yaml *y, struct fy_node *map)
 	int rc;
 	if ((rc = mlc_yaml__expect_map(y, map, "max_cost_per_1k")) ||
 	    (rc = mlc_yaml__check_keys(y, map, keys)) ||
-	    (rc = mlc_yaml__opt_number_min(y, map, "default", &p->cost_default, 0,
-	                                   &p->has_default)))
+	    (rc =
+	         mlc_yaml__opt_number_min(y, map, "default", &p->cost_default, 0, &p->has_default)))
 		return rc;
 	if (mlc_yaml__get(map, "models") && (rc = load_models(p, y, mlc_yaml__get(map, "models"))))
 		return rc;

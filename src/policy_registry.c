@@ -49,8 +49,8 @@ static int check_entry(mlc_policy__findings *f, const mlc_policy *p, const mlc_y
 		snprintf(subject, sizeof(subject), "entry %zu", index + 1);
 	for (size_t i = 0; i < p->nfields; i++)
 		if (missing(entry, p->fields[i]) && used + 1 < sizeof(miss)) {
-			int k = snprintf(miss + used, sizeof(miss) - used, "%s%s", nmiss ? ", " : "",
-			                 p->fields[i]);
+			int k = snprintf(miss + used, sizeof(miss) - used, "%s%s",
+			                 nmiss ? ", " : "", p->fields[i]);
 			used += k > 0 ? (size_t)k : 0;
 			nmiss++;
 		}
@@ -101,7 +101,8 @@ int mlc_policy__check_registry(mlc_policy__findings *f, const mlc_policy *p)
 		return rc;
 	root = mlc_yaml__root(y);
 	if (!root) {
-		rc = mlcu_error_set(MLC_EPARSE, "%s:1:1: empty registry manifest", p->registry_file);
+		rc =
+		    mlcu_error_set(MLC_EPARSE, "%s:1:1: empty registry manifest", p->registry_file);
 		goto done;
 	}
 	models = fy_node_get_type(root) == FYNT_MAPPING ? mlc_yaml__get(root, "models") : NULL;
@@ -117,10 +118,18 @@ static void xml(FILE *o, const char *s)
 {
 	for (; *s; s++)
 		switch (*s) {
-		case '&': fputs("&amp;", o); break;
-		case '<': fputs("&lt;", o); break;
-		case '>': fputs("&gt;", o); break;
-		case '"': fputs("&quot;", o); break;
+		case '&':
+			fputs("&amp;", o);
+			break;
+		case '<':
+			fputs("&lt;", o);
+			break;
+		case '>':
+			fputs("&gt;", o);
+			break;
+		case '"':
+			fputs("&quot;", o);
+			break;
 		default:
 			if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n')
 				fputc(*s, o);
@@ -138,8 +147,10 @@ static void suite(FILE *o, const mlc_policy_report *r, const char *rule)
 		}
 	if (!n)
 		return;
-	fprintf(o, "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
-	           "skipped=\"%zu\">\n", rule, n, fail, skip);
+	fprintf(o,
+	        "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+	        "skipped=\"%zu\">\n",
+	        rule, n, fail, skip);
 	for (size_t i = 0; i < r->n; i++) {
 		const mlc_policy_finding *x = &r->findings[i];
 		if (strcmp(x->rule, rule))

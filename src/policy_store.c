@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DAY 86400
+#define DAY         86400
 #define MAX_CLAUSES (MLC_BUDGET_MAX_FILTERS * MLC_BUDGET_MAX_VALUES)
 
 MLC_EXTERN int mlc_policy_store_days(int64_t *out_first, int64_t *out_last, mlc_store *s,
@@ -52,14 +52,14 @@ static int where_clauses(char **buf, const char **w, size_t *n, const mlc_budget
 		for (size_t k = 0; k < b->filters[i].nvalues && *n < MAX_CLAUSES; k++) {
 			w[(*n)++] = *buf + used;
 			used += (size_t)sprintf(*buf + used, "%s=%s", b->filters[i].key,
-			                        b->filters[i].values[k]) + 1;
+			                        b->filters[i].values[k]) +
+			        1;
 		}
 	return 0;
 }
 
-MLC_EXTERN int mlc_policy_budget_status(mlc_budget_status *out, mlc_store *s,
-                                        const mlc_budget *b, mlc_cost_basis basis,
-                                        int64_t first_day, int64_t as_of)
+MLC_EXTERN int mlc_policy_budget_status(mlc_budget_status *out, mlc_store *s, const mlc_budget *b,
+                                        mlc_cost_basis basis, int64_t first_day, int64_t as_of)
 {
 	const char *w[MAX_CLAUSES];
 	mlc_store_query q = MLC_STORE_QUERY_INIT;

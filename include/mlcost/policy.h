@@ -43,15 +43,14 @@ MLC_EXTERN int mlc_policy_store_days(int64_t *out_first, int64_t *out_last, mlc_
  * zeros where nothing was billed), then mlc_budget_status_compute with
  * as_of. Use mlc_policy_store_days for the store's range.
  */
-MLC_EXTERN int mlc_policy_budget_status(mlc_budget_status *out, mlc_store *s,
-                                        const mlc_budget *b, mlc_cost_basis basis,
-                                        int64_t first_day, int64_t as_of);
+MLC_EXTERN int mlc_policy_budget_status(mlc_budget_status *out, mlc_store *s, const mlc_budget *b,
+                                        mlc_cost_basis basis, int64_t first_day, int64_t as_of);
 
 /* ---- policies ----------------------------------------------------------------------------- */
 
-#define MLC_POLICY_MAX_KEYS 32     /**< required tag keys */
-#define MLC_POLICY_MAX_MODELS 1024 /**< max_cost_per_1k overrides */
-#define MLC_POLICY_MAX_FIELDS 32   /**< registry required fields */
+#define MLC_POLICY_MAX_KEYS     32   /**< required tag keys */
+#define MLC_POLICY_MAX_MODELS   1024 /**< max_cost_per_1k overrides */
+#define MLC_POLICY_MAX_FIELDS   32   /**< registry required fields */
 #define MLC_POLICY_MAX_FINDINGS 100000
 
 typedef struct mlc_policy mlc_policy;
@@ -85,12 +84,15 @@ typedef struct mlc_policy_report {
 
 typedef struct mlc_policy_check_options {
 	unsigned version;
-	mlc_cost_basis basis;  /**< cost basis read from the store; default effective */
-	const char *profile;   /**< cost profile for max_cost_per_1k; NULL for none */
+	mlc_cost_basis basis; /**< cost basis read from the store; default effective */
+	const char *profile;  /**< cost profile for max_cost_per_1k; NULL for none */
 } mlc_policy_check_options;
 
 #define MLC_POLICY_CHECK_OPTIONS_VERSION 1
-#define MLC_POLICY_CHECK_OPTIONS_INIT { MLC_POLICY_CHECK_OPTIONS_VERSION, MLC_COST_EFFECTIVE, NULL }
+#define MLC_POLICY_CHECK_OPTIONS_INIT                                                              \
+	{                                                                                          \
+		MLC_POLICY_CHECK_OPTIONS_VERSION, MLC_COST_EFFECTIVE, NULL                         \
+	}
 
 /**
  * Evaluate every rule of p. s may be NULL when no rule needs the store

@@ -50,7 +50,8 @@ static void check(const mlc_policy *p)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	mlc_policy *p = NULL;
-	if (mlc_policy_load_string(&p, "fuzz.yaml", "/nonexistent", (const char *)data, size) == 0) {
+	if (mlc_policy_load_string(&p, "fuzz.yaml", "/nonexistent", (const char *)data, size) ==
+	    0) {
 		if (!mentions(data, size, "budgets") && !mentions(data, size, "registry"))
 			check(p);
 	} else if (!mlc_error_message()[0]) {

@@ -66,9 +66,9 @@ static void short_long_rows_and_csv_syntax(void **state)
 	expect_error(HEAD "1,1,2024-01-01,a,b\n", NULL, NULL, MLC_EPARSE,
 	             "t.csv:2: column 5: unexpected field (the header has 4 columns)");
 	expect_error(HEAD "1,1,2024-01-01,a\n1,1,2024-01-01,\"a\n", NULL, NULL, MLC_EPARSE,
-	             "t.csv:3: unterminated quoted field");
+	             "t.csv:3: column 'ServiceName': unterminated quoted field");
 	expect_error(HEAD "1,1,2024-01-01,a\"b\n", NULL, NULL, MLC_EPARSE,
-	             "t.csv:2: quote inside an unquoted field");
+	             "t.csv:2: column 'ServiceName': quote inside an unquoted field");
 }
 
 static void formats_refused(void **state)

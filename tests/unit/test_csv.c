@@ -127,6 +127,36 @@ static void reports_errors_with_the_record_line(void **state)
 	expect_scan("\"a\"\rb\n", &cfg, want);
 }
 
+/* Scan text in one piece; return the error field after the first error. */
+static long error_field_of(const char *text)
+{
+	mlc_csv *s = NULL;
+	mlc_csv_row row;
+	long field = -2;
+	int rc;
+	assert_int_equal(mlc_csv__new(&s, NULL), 0);
+	assert_int_equal(mlc_csv__feed(s, text, strlen(text), 1), 0);
+	while ((rc = mlc_csv__next(s, &row)) == MLC_CSV_ROW)
+		;
+	if (rc < 0)
+		field = mlc_csv__error_field(s);
+	mlc_csv__free(s);
+	return field;
+}
+
+static void names_the_field_of_a_quoting_error(void **state)
+{
+	(void)state;
+	/* the quote opened in field 2 ("c...) never closes */
+	assert_int_equal(error_field_of("a,b,c\n1,2,\"3\n4\n"), 2);
+	/* the stray quote is in field 1 */
+	assert_int_equal(error_field_of("a,b\n1,x\"y\n"), 1);
+	/* a doubled quote in field 0 does not count as opening one */
+	assert_int_equal(error_field_of("a,b\n\"x\"\"y\",\"z\n"), 1);
+	/* no error: -2 from the helper, and -1 from the scanner */
+	assert_int_equal(error_field_of("a,b\n1,2\n"), -2);
+}
+
 static void errors_are_sticky(void **state)
 {
 	mlc_csv *s;
@@ -409,6 +439,7 @@ int main(void)
 		cmocka_unit_test(drops_a_bom_only_at_the_start),
 		cmocka_unit_test(reports_offsets_and_lengths),
 		cmocka_unit_test(reports_errors_with_the_record_line),
+		cmocka_unit_test(names_the_field_of_a_quoting_error),
 		cmocka_unit_test(errors_are_sticky),
 		cmocka_unit_test(enforces_limits),
 		cmocka_unit_test(bounds_the_carry_of_an_unterminated_quote),

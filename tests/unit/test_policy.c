@@ -160,7 +160,8 @@ static void junit_counts_and_escapes(void **state)
 	assert_non_null(f);
 	assert_int_equal(mlc_policy_report_junit(r, "suite & co", f), 0);
 	fclose(f);
-	assert_non_null(strstr(buf, "<testsuites name=\"suite &amp; co\" tests=\"2\" failures=\"2\""));
+	assert_non_null(
+	    strstr(buf, "<testsuites name=\"suite &amp; co\" tests=\"2\" failures=\"2\""));
 	assert_non_null(strstr(buf, "name=\"a&lt;b&amp;&quot;c\""));
 	assert_non_null(strstr(buf, "<testsuite name=\"registry\" tests=\"2\" failures=\"2\""));
 	assert_null(strstr(buf, "required_tags"));
