@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the ledger is only read here: a missing SQLite file is an error, not a new store */
+static const mlc_store_options read_only_store = {MLC_STORE_OPTIONS_VERSION, 1, 0, 0, NULL, NULL, 1};
+
 static const char *const formats[] = {"table", "csv", "json", NULL};
 static const char *const baselines[] = {"weekday-median", "holt-winters", NULL};
 static const char *const directions[] = {"both", "up", "down", NULL};
@@ -220,7 +223,7 @@ static int run(const cli_args *a)
 	q.by = by;
 	if ((rc = parse_opts(&o, &q.basis, a)))
 		return rc;
-	if ((rc = mlc_store_open(&st, cli_value(a, "store"), NULL)) ||
+	if ((rc = mlc_store_open(&st, cli_value(a, "store"), &read_only_store)) ||
 	    (rc = mlc_store_daily_series(&d, st, &q))) {
 		rc = cli_fail(rc);
 		goto done;

@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* the ledger is only read here: a missing SQLite file is an error, not a new store */
+static const mlc_store_options read_only_store = {MLC_STORE_OPTIONS_VERSION, 1, 0, 0, NULL, NULL, 1};
+
 static const cli_option options[] = {
     {"policy", 'p', CLI_VALUE, "FILE", "the policy (YAML)", NULL, NULL},
     {"store", 's', CLI_VALUE, "STORE", "SQLite file or postgres://... URL", MLC_STORE_DEFAULT,
@@ -56,7 +59,7 @@ static int run(const cli_args *a)
 		return cli_error(EXIT_USAGE, "check: %s", mlc_error_message());
 	o.profile = cli_value(a, "profile");
 	if ((rc = mlc_policy_load_file(&p, path)) ||
-	    (rc = mlc_store_open(&st, cli_value(a, "store"), NULL)) ||
+	    (rc = mlc_store_open(&st, cli_value(a, "store"), &read_only_store)) ||
 	    (rc = mlc_policy_check(&r, p, st, &o))) {
 		rc = cli_fail(rc);
 		goto done;

@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the ledger is only read here: a missing SQLite file is an error, not a new store */
+static const mlc_store_options read_only_store = {MLC_STORE_OPTIONS_VERSION, 1, 0, 0, NULL, NULL, 1};
+
 static const char *const formats[] = {"table", "csv", "json", NULL};
 static const char *const models[] = {"auto", "holt-winters", "linear", NULL};
 
@@ -257,7 +260,7 @@ static int run(const cli_args *a)
 	if (mlc_cost_basis_parse(&q.basis, cli_value(a, "cost")) ||
 	    mlc_forecast_model_parse(&o.model, cli_value(a, "model")))
 		return cli_error(EXIT_USAGE, "forecast: %s", mlc_error_message());
-	if ((rc = mlc_store_open(&st, cli_value(a, "store"), NULL)) ||
+	if ((rc = mlc_store_open(&st, cli_value(a, "store"), &read_only_store)) ||
 	    (rc = mlc_store_daily_series(&d, st, &q))) {
 		rc = cli_fail(rc);
 		goto done;

@@ -187,10 +187,24 @@ static void print_exact(const char *label, const mlc_amount *total)
 	       exact[0], exact[1], exact[2], exact[3]);
 }
 
+/* The store as given, with a URL's password masked: postgres://u:***@host/db. */
+static void store_label(char *out, size_t n, const char *store)
+{
+	const char *scheme = strstr(store, "://"), *at = strchr(store, '@'), *colon;
+	colon = scheme ? strchr(scheme + 3, ':') : NULL;
+	if (!scheme || !at || !colon || colon > at) {
+		snprintf(out, n, "%s", store);
+		return;
+	}
+	snprintf(out, n, "%.*s:***%s", (int)(colon - store), store, at);
+}
+
 static void print_files(const mlc_ledger_report *r, const char *store)
 {
+	char label[512];
+	store_label(label, sizeof(label), store);
 	printf("ingest %lld into %s (%s): %zu file%s, %llu rows read", (long long)r->ingest_id,
-	       store, r->backend, r->nfiles, r->nfiles == 1 ? "" : "s",
+	       label, r->backend, r->nfiles, r->nfiles == 1 ? "" : "s",
 	       (unsigned long long)r->rows_read);
 	if (r->rows_skipped)
 		printf(", %llu skipped", (unsigned long long)r->rows_skipped);

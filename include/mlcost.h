@@ -15,5 +15,7 @@
 #include "mlcost/store.h"
 #include "mlcost/series.h"
 #include "mlcost/unit.h"
+#include "mlcost/policy.h"
+#include "mlcost/ledger.h"
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include "allocation.h"
 #include "allocation_spec.h"
+#include "util/sort.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -48,7 +49,7 @@ static int sorted(ref **out, const mlc_keymap *m)
 		r[i].s = mlc_alloc__km_str(m, i, &r[i].len);
 		r[i].idx = i;
 	}
-	qsort(r, n, sizeof(*r), by_period_name);
+	mlcu_qsort(r, n, sizeof(*r), by_period_name);
 	*out = r;
 	return 0;
 }

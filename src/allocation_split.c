@@ -9,6 +9,7 @@
  * It is not a bignum library: only what allocation and unit cost need.
  */
 #include "allocation.h"
+#include "util/sort.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -119,7 +120,7 @@ int mlc_alloc__split(mlcu_money *out, mlcu_money total, const mlc_u128 *w, size_
 	}
 	/* Σ floors is within n units of t: those units go to the largest remainders */
 	left = t - given;
-	qsort(rk, n, sizeof(*rk), by_remainder);
+	mlcu_qsort(rk, n, sizeof(*rk), by_remainder);
 	for (i = 0; i < n && (mlc_u128)i < left; i++)
 		out[rk[i].idx] = (mlcu_money)((mlc_u128)out[rk[i].idx] + 1);
 	for (i = 0; i < n; i++)

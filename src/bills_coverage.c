@@ -11,6 +11,7 @@
  */
 #include "allocation.h" /* mlc_alloc__muldiv: exact 256-bit products */
 #include "bills_internal.h"
+#include "util/sort.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -146,7 +147,7 @@ static int collect_untagged(coverage_impl *C, uint32_t full)
 		k++;
 	}
 	/* a resource may have rows with different tags: one entry each, summed */
-	qsort(C->untagged, n, sizeof(*C->untagged), by_resource);
+	mlcu_qsort(C->untagged, n, sizeof(*C->untagged), by_resource);
 	k = 0;
 	for (size_t i = 0; i < n; i++) {
 		mlc_untagged_resource *u = &C->untagged[i];
@@ -160,7 +161,7 @@ static int collect_untagged(coverage_impl *C, uint32_t full)
 			C->untagged[k++] = *u;
 		}
 	}
-	qsort(C->untagged, k, sizeof(*C->untagged), by_cost);
+	mlcu_qsort(C->untagged, k, sizeof(*C->untagged), by_cost);
 	C->pub.untagged = C->untagged;
 	C->pub.nuntagged = k;
 	return 0;

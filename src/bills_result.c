@@ -264,12 +264,12 @@ int mlc_bills__result_build(mlc_bills_result **out, bills_agg *agg, const bills_
 	R->agg = agg;
 	if ((rc = alloc_arrays(R, agg->ngroups, c->nby, c->nbases)) < 0)
 		goto fail;
+	R->pub.nby = c->nby; /* so that a failure from here on frees the names (by is zeroed) */
 	for (size_t d = 0; d < c->nby; d++)
 		if (!(R->by[d] = mlcu_strdup(c->by[d]))) {
 			rc = mlcu_error_oom();
 			goto fail;
 		}
-	R->pub.nby = c->nby; /* so that a failure below frees the names */
 	if ((rc = fill_groups(R, c)) < 0)
 		goto fail;
 	memcpy(R->bases, c->pub_bases, sizeof(R->bases));

@@ -9,6 +9,7 @@
  */
 #include "billing_format.h"
 #include "mlcost/series.h"
+#include "util/sort.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/str.h"
@@ -245,7 +246,7 @@ static int parse_alerts(mlc_budgets *b, const mlc_yaml *y, struct fy_node *map, 
 						       al[i]);
 		i++;
 	}
-	qsort(al, n, sizeof(*al), cmp_double);
+	mlcu_qsort(al, n, sizeof(*al), cmp_double);
 	bu->alerts = al;
 	bu->nalerts = n;
 	return 0;

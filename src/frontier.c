@@ -9,6 +9,7 @@
 #include "estimate.h"
 #include "frontier.h"
 #include "whatif.h"
+#include "util/sort.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/str.h"
@@ -158,7 +159,7 @@ static int rank(mlc_frontier *f)
 		keys[i].accuracy = f->variants[i].accuracy;
 		keys[i].index = i;
 	}
-	qsort(keys, n, sizeof(*keys), cmp_rank);
+	mlcu_qsort(keys, n, sizeof(*keys), cmp_rank);
 	for (i = 0; i < n; i++)
 		f->by_cost[i] = keys[i].index;
 	mlcu_free(keys);

@@ -39,6 +39,7 @@ typedef struct report_impl {
 	size_t nfiles;
 	mlc_ledger_slice *slices;
 	char **text; /* owned provider, account, currency of each slice (3 per slice) */
+	size_t ntext;
 	size_t nslices;
 	char *tags[MLC_LEDGER_MAX_TAGS];    /* canonical keys */
 	char *tagdims[MLC_LEDGER_MAX_TAGS]; /* "tag:KEY" for the engine */
@@ -66,7 +67,7 @@ void mlc_ledger_report_free(mlc_ledger_report *r)
 		mlc_ledger__file_clear(&R->files[i]);
 	mlcu_free(R->files);
 	mlcu_free(R->pubfiles);
-	for (size_t i = 0; R->text && i < 3 * R->nslices; i++)
+	for (size_t i = 0; i < R->ntext; i++)
 		mlcu_free(R->text[i]);
 	mlcu_free(R->text);
 	mlcu_free(R->slices);
@@ -294,6 +295,7 @@ static int write_slices(report_impl *R, mlc_store *s, ledger_plan *p, const mlc_
 	R->text = mlcu_calloc(3 * (p->nslices ? p->nslices : 1), sizeof(char *));
 	if (!R->slices || !R->text)
 		return mlcu_error_oom();
+	R->ntext = 3 * p->nslices;
 	for (size_t i = 0; i < p->nslices && rc == 0; i++) {
 		mlc_store_slice key;
 		size_t n = 0;

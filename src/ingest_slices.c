@@ -14,6 +14,7 @@
  * the store (ingest.c drives mlc_store_replace_slice).
  */
 #include "ingest.h"
+#include "util/sort.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/time.h"
@@ -163,7 +164,7 @@ int mlc_ledger__plan(ledger_plan *p, ledger_file *files, size_t nfiles, size_t n
 					return rc;
 			}
 	p->nents = n;
-	qsort(p->ents, n, sizeof(*p->ents), cmp_ent);
+	mlcu_qsort(p->ents, n, sizeof(*p->ents), cmp_ent);
 	if ((rc = find_slices(p)) < 0)
 		return rc;
 	if (!(p->currency = mlcu_calloc(p->nslices + 1, sizeof(char *))))

@@ -6,6 +6,7 @@
  * number of degrees of freedom is exact to double precision).
  */
 #include "series_internal.h"
+#include "util/sort.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -32,7 +33,7 @@ double mlc_series__median(double *v, size_t n)
 {
 	if (n == 0)
 		return 0;
-	qsort(v, n, sizeof(*v), cmp_double);
+	mlcu_qsort(v, n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 

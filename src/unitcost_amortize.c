@@ -12,6 +12,7 @@
  */
 #include "allocation.h"
 #include "unitcost_internal.h"
+#include "util/sort.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -137,7 +138,7 @@ int mlc_unitcost__amortize(uc_report *rep, uc_state *st)
 		order[i].pid = mlc_alloc__km_tag(st->train, i);
 		order[i].idx = i;
 	}
-	qsort(order, n, sizeof(*order), by_model_period);
+	mlcu_qsort(order, n, sizeof(*order), by_model_period);
 	for (i = 0; i < n && rc == 0; i++) {
 		mlc_unitcost_training *tr = &rep->training[i];
 		const uc_train *c = mlc_alloc__km_payload(st->train, order[i].idx);

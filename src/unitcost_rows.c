@@ -6,6 +6,7 @@
  * output (model missing first then bytewise, period, phase).
  */
 #include "unitcost_internal.h"
+#include "util/sort.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -94,7 +95,7 @@ static int cell_refs(cref **out, size_t *nphase, const uc_state *st)
 			r[i].phase = mlc_alloc__km_str(st->phases, r[i].tag - 1, &r[i].plen);
 		*nphase += r[i].tag != 0;
 	}
-	qsort(r, n, sizeof(*r), by_model_period_phase);
+	mlcu_qsort(r, n, sizeof(*r), by_model_period_phase);
 	*out = r;
 	return 0;
 }
@@ -174,7 +175,7 @@ static int model_phase_totals(uc_report *rep, const uc_state *st, cref *p, size_
 {
 	size_t i = 0, m = 0;
 	int rc;
-	qsort(p, n, sizeof(*p), by_model_phase_period);
+	mlcu_qsort(p, n, sizeof(*p), by_model_phase_period);
 	if (!(rep->model_phases = mlcu_calloc(n ? n : 1, sizeof(*rep->model_phases))))
 		return mlcu_error_oom();
 	while (i < n) {

@@ -6,6 +6,7 @@
  */
 #include "usage.h"
 #include "usage_internal.h"
+#include "util/sort.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -101,7 +102,7 @@ int mlc_usage__finish(mlc_usage *u)
 		e[i].output_tokens = c->output_tokens;
 		e[i].rows = c->rows;
 	}
-	qsort(e, n, sizeof(*e), by_model_period);
+	mlcu_qsort(e, n, sizeof(*e), by_model_period);
 	mlcu_free(u->entries);
 	u->entries = e;
 	u->nentries = n;

@@ -51,12 +51,15 @@ typedef struct mlc_store_options {
 	size_t batch_rows;              /**< records per insert batch; 0 = 1000 */
 	mlc_store_progress_fn progress; /**< called after each batch; NULL for none */
 	void *progress_ctx;
+	/** SQLite: fail with MLC_EIO instead of creating a missing file
+	 * (commands that only read the ledger; default 0). */
+	int must_exist;
 } mlc_store_options;
 
 #define MLC_STORE_OPTIONS_VERSION 1
 #define MLC_STORE_OPTIONS_INIT                                                                     \
 	{                                                                                          \
-		MLC_STORE_OPTIONS_VERSION, 1, 0, 0, NULL, NULL                                     \
+		MLC_STORE_OPTIONS_VERSION, 1, 0, 0, NULL, NULL, 0                                  \
 	}
 
 /**

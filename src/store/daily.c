@@ -10,6 +10,7 @@
  * What it is not: the statistics done on the series.
  */
 #include "store/store_internal.h"
+#include "util/sort.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/time.h"
@@ -255,7 +256,8 @@ int mlc_store_daily_series(mlc_store_daily **out, mlc_store *s, const mlc_store_
 	                   daily_row, d);
 	if (rc == 0) {
 		sort_nby = d->nby;
-		qsort(d->groups, d->ngroups, sizeof(*d->groups), cmp_group);
+		if (d->ngroups > 1)
+			mlcu_qsort(d->groups, d->ngroups, sizeof(*d->groups), cmp_group);
 		rc = day_range(d, q);
 	}
 	if (rc == 0 && (rc = densify(d)) == 0) {

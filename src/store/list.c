@@ -8,6 +8,7 @@
  * What it is not: a renderer.
  */
 #include "store/store_internal.h"
+#include "util/sort.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -201,7 +202,8 @@ int mlc_store_list(mlc_store_listing **out, mlc_store *s, size_t limit)
 		return rc;
 	}
 	attach_files(l);
-	qsort(l->slices, l->nslices, sizeof(*l->slices), cmp_slice);
+	if (l->nslices > 1)
+		mlcu_qsort(l->slices, l->nslices, sizeof(*l->slices), cmp_slice);
 	l->pub.ingests = l->ingests;
 	l->pub.ningests = l->ningests;
 	l->pub.slices = l->slices;

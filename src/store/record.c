@@ -12,6 +12,7 @@
  * jansson; they are written here because their form is fixed).
  */
 #include "store/store_internal.h"
+#include "util/sort.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -138,7 +139,7 @@ static int put_tags(mlcu_buf *b, const mlc_store_record *r, size_t i)
 			return rc;
 		tags[n++].value = r->tag_values[t];
 	}
-	qsort(tags, n, sizeof(tags[0]), tag_cmp);
+	mlcu_qsort(tags, n, sizeof(tags[0]), tag_cmp);
 	rc = mlcu_buf_putc(b, '{');
 	for (size_t t = 0; t < n && rc == 0; t++) {
 		if (t > 0 && strcmp(tags[t].key, tags[t - 1].key) == 0)

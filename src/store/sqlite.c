@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_CACHED 24
 #define MAX_COLS   32
@@ -66,8 +67,14 @@ static int sq_open(void **out, const char *target, const char *label, const mlc_
 	if (!b)
 		return mlcu_error_oom();
 	b->label = label;
-	if (sqlite3_open_v2(target, &b->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
+	if (o->must_exist && access(target, F_OK) != 0) {
+		rc = mlcu_error_set(MLC_EIO, "%s: no such store (mlcost ingest creates it)",
+				    label);
+		goto done;
+	}
+	if (sqlite3_open_v2(target, &b->db,
+			    SQLITE_OPEN_READWRITE | (o->must_exist ? 0 : SQLITE_OPEN_CREATE),
+			    NULL) != SQLITE_OK) {
 		rc = b->db ? fail(b, MLC_EIO) : mlcu_error_oom();
 		goto done;
 	}

@@ -11,6 +11,8 @@ set -u
 M=$1 SRC=$2
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# the store: an SQLite file, or the PostgreSQL database ledger_pg.sh hands in (emptied first)
+STORE=${MLC_TEST_PG_URL:-$TMP/s.db}
 fail() { echo "FAIL: $*"; exit 1; }
 
 python3 - "$TMP/bill.csv" <<'PY'
@@ -25,7 +27,7 @@ for i in range(10):
         out.write(f'{cost},{cost},{cost},{cost},acct1,USD,2025-03-01 00:00:00,2025-04-01 00:00:00,'
                   f'Usage,{d} 10:00:00,{d} 11:00:00,AWS,EC2,us-east-1,sub1,Standard,"{tags}"\n')
 PY
-"$M" ingest --store "$TMP/s.db" "$TMP/bill.csv" >/dev/null || fail "ingest"
+"$M" ingest --store "$STORE" "$TMP/bill.csv" >/dev/null || fail "ingest"
 
 cat >"$TMP/budgets.yaml" <<'Y'
 budgets:
@@ -64,7 +66,7 @@ registry: {file: registry-good.yaml, require: [version, created_at, lineage]}
 Y
 # The seed profile's model: 8,457.33 infrastructure / 72,000,000 requests x 1000
 # = 0.11746 per 1k: over the bad policy's 0.05, under the good one's 0.50.
-"$M" check --policy "$TMP/bad.yaml" --store "$TMP/s.db" --profile "$SRC/examples/seed.yaml" \
+"$M" check --policy "$TMP/bad.yaml" --store "$STORE" --profile "$SRC/examples/seed.yaml" \
   --junit "$TMP/bad.xml" >"$TMP/bad.out" 2>&1; rc=$?
 [ $rc = 4 ] || { cat "$TMP/bad.out"; fail "bad policy: exit $rc, expected 4"; }
 for want in "FAIL required_tags: team: tag 'team' on 75.00%" \
@@ -94,7 +96,7 @@ suites = {s.get("name"): s for s in root.iter("testsuite")}
 assert suites["budgets"].get("tests") == "2" and suites["budgets"].get("failures") == "1"
 PY
 
-"$M" check --policy "$TMP/good.yaml" --store "$TMP/s.db" --profile "$SRC/examples/seed.yaml" \
+"$M" check --policy "$TMP/good.yaml" --store "$STORE" --profile "$SRC/examples/seed.yaml" \
   --junit "$TMP/good.xml" >"$TMP/good.out" 2>&1; rc=$?
 [ $rc = 0 ] || { cat "$TMP/good.out"; fail "good policy: exit $rc, expected 0"; }
 grep -qF ": 6 checks, 0 failed, 0 skipped" "$TMP/good.out" || { cat "$TMP/good.out"; fail "good summary"; }
@@ -106,17 +108,17 @@ assert all(c.find("failure") is None for c in root.iter("testcase"))
 PY
 
 # Without --profile the cost rule is skipped, not failed (the store has no request counts).
-"$M" check --policy "$TMP/good.yaml" --store "$TMP/s.db" >"$TMP/np.out" 2>&1; rc=$?
+"$M" check --policy "$TMP/good.yaml" --store "$STORE" >"$TMP/np.out" 2>&1; rc=$?
 [ $rc = 0 ] && grep -q "^SKIP max_cost_per_1k" "$TMP/np.out" || fail "no profile: exit $rc"
 
 # Policy errors carry FILE:LINE:COL and exit 3; a missing --policy is a usage error.
 printf 'required_tags:\n  keys: [team]\n  min_coverage: 95\n' >"$TMP/typo.yaml"
-"$M" check --policy "$TMP/typo.yaml" --store "$TMP/s.db" >/dev/null 2>"$TMP/err"; rc=$?
+"$M" check --policy "$TMP/typo.yaml" --store "$STORE" >/dev/null 2>"$TMP/err"; rc=$?
 [ $rc = 3 ] || fail "typo policy: exit $rc, expected 3"
 grep -q "typo.yaml:3:3:" "$TMP/err" || fail "typo policy message: $(cat "$TMP/err")"
-"$M" check --store "$TMP/s.db" >/dev/null 2>&1; rc=$?
+"$M" check --store "$STORE" >/dev/null 2>&1; rc=$?
 [ $rc = 2 ] || fail "no --policy: exit $rc, expected 2"
-"$M" check --policy "$SRC/examples/policy.yaml" --store "$TMP/s.db" \
+"$M" check --policy "$SRC/examples/policy.yaml" --store "$STORE" \
   --profile "$SRC/examples/seed.yaml" >/dev/null 2>&1; rc=$?
 [ $rc = 4 ] || fail "examples/policy.yaml over this store (no environment tag): exit $rc"
 echo "ledger check: ok"

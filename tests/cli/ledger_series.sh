@@ -11,6 +11,8 @@ set -u
 M=$1 SRC=$2
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# the store: an SQLite file, or the PostgreSQL database ledger_pg.sh hands in (emptied first)
+STORE=${MLC_TEST_PG_URL:-$TMP/s.db}
 fail() { echo "FAIL: $*"; exit 1; }
 
 python3 - "$TMP/bill.csv" <<'PY'
@@ -32,7 +34,7 @@ for i in range(60):
         out.write(f'{cost},{cost},{cost},{cost},acct1,USD,{ps} 00:00:00,{pe} 00:00:00,Usage,'
                   f'{d} 10:00:00,{d} 11:00:00,AWS,EC2,us-east-1,sub1,Standard,"{t}"\n')
 PY
-"$M" ingest --store "$TMP/s.db" "$TMP/bill.csv" >/dev/null || fail "ingest"
+"$M" ingest --store "$STORE" "$TMP/bill.csv" >/dev/null || fail "ingest"
 
 # jcheck FILE CODE MESSAGE: run Python CODE over the JSON in FILE (as d); it sets ok
 jcheck() {
@@ -46,7 +48,7 @@ PY
 }
 
 # ---- forecast -----------------------------------------------------------------------------
-"$M" forecast --store "$TMP/s.db" --by tag:model_id --horizon 30d --format json >"$TMP/f.json" ||
+"$M" forecast --store "$STORE" --by tag:model_id --horizon 30d --format json >"$TMP/f.json" ||
   fail "forecast exit $?"
 # b is 50 every day: history 2025-01-01..03-01 (60 days), the month to 03-31 is
 # 1 actual day + 30 forecast days = 31 x 50 = 1550, the 30-day horizon 30 x 50 = 1500,
@@ -61,7 +63,7 @@ and len(b['days']) == 30)" "forecast of the flat model"
 # a before its spike (history 2025-01-01 .. 02-14, 45 days: six whole weeks and 3 days)
 # repeats its week exactly (02-14 is a Friday: Saturday 60 comes first): 28 forecast days sum to 4 x 710 = 2840; February has 14
 # actual days (two whole weeks, 1420) and 14 forecast days (1420): 2840 at month end.
-"$M" forecast --store "$TMP/s.db" --by tag:model_id --where tag:model_id=a --to 2025-02-15 \
+"$M" forecast --store "$STORE" --by tag:model_id --where tag:model_id=a --to 2025-02-15 \
   --format json >"$TMP/fa.json" || fail "forecast --to exit $?"
 jcheck "$TMP/fa.json" "
 a = d['forecasts'][0]
@@ -76,31 +78,31 @@ jcheck "$TMP/f.json" "
 a = {x['group']: x for x in d['forecasts']}['tag:model_id=a']
 ok = all(x['lo95'] <= x['lo80'] <= x['mean'] <= x['hi80'] <= x['hi95'] for x in a['days'])
 " "intervals of the weekly model"
-"$M" forecast --store "$TMP/s.db" --by tag:model_id >"$TMP/f.txt" || fail "forecast table"
+"$M" forecast --store "$STORE" --by tag:model_id >"$TMP/f.txt" || fail "forecast table"
 grep -q "backtest MAPE" "$TMP/f.txt" || fail "the table does not print the backtest MAPE"
 [ "$(grep -c 'backtest MAPE' "$TMP/f.txt")" = 2 ] || fail "one MAPE per forecast"
-"$M" forecast --store "$TMP/s.db" --by tag:model_id --horizon 0d >/dev/null 2>&1
+"$M" forecast --store "$STORE" --by tag:model_id --horizon 0d >/dev/null 2>&1
 [ $? = 2 ] || fail "--horizon 0d is a usage error"
-"$M" forecast --store "$TMP/s.db" --by tag:model_id --format csv >"$TMP/f.csv" || fail "csv"
+"$M" forecast --store "$STORE" --by tag:model_id --format csv >"$TMP/f.csv" || fail "csv"
 [ "$(wc -l <"$TMP/f.csv")" = $((1 + 2 * 90)) ] || fail "csv: header + 2 groups x 90 days"
 
 # ---- anomalies ----------------------------------------------------------------------------
 # 2025-02-15 is a Saturday: the weekday baseline is 60, the day cost 460,
 # impact 400 = 666.67% of the baseline; no other day departs.
-"$M" anomalies --store "$TMP/s.db" --by tag:model_id --format json >"$TMP/a.json" ||
+"$M" anomalies --store "$STORE" --by tag:model_id --format json >"$TMP/a.json" ||
   fail "anomalies exit $?"
 jcheck "$TMP/a.json" "
 x = d['anomalies']
 ok = (len(x) == 1 and x[0]['group'] == 'tag:model_id=a' and x[0]['day'] == '2025-02-15' and
 x[0]['actual'] == 460 and x[0]['baseline'] == 60 and x[0]['impact'] == 400 and
 abs(x[0]['pct'] - 400 / 60 * 100) < 1e-9)" "the spike"
-"$M" anomalies --store "$TMP/s.db" --by tag:model_id --fail >/dev/null; rc=$?
+"$M" anomalies --store "$STORE" --by tag:model_id --fail >/dev/null; rc=$?
 [ $rc = 4 ] || fail "anomalies --fail: exit $rc, expected 4"
-"$M" anomalies --store "$TMP/s.db" --by tag:model_id --fail --min-impact 401 >/dev/null; rc=$?
+"$M" anomalies --store "$STORE" --by tag:model_id --fail --min-impact 401 >/dev/null; rc=$?
 [ $rc = 0 ] || fail "--min-impact 401 hides the 400 spike: exit $rc"
-"$M" anomalies --store "$TMP/s.db" --by tag:model_id --fail --min-pct 667 >/dev/null; rc=$?
+"$M" anomalies --store "$STORE" --by tag:model_id --fail --min-pct 667 >/dev/null; rc=$?
 [ $rc = 0 ] || fail "--min-pct 667 hides the 666.7% spike: exit $rc"
-"$M" anomalies --store "$TMP/s.db" --by tag:model_id --fail --min-pct 666 >/dev/null; rc=$?
+"$M" anomalies --store "$STORE" --by tag:model_id --fail --min-pct 666 >/dev/null; rc=$?
 [ $rc = 4 ] || fail "--min-pct 666 keeps the spike: exit $rc"
 
 # ---- budget status ------------------------------------------------------------------------
@@ -118,7 +120,7 @@ budgets:
     alerts: [50, 100]
     forecast: true
 Y
-"$M" budget status --budgets "$TMP/budgets.yaml" --store "$TMP/s.db" --as-of 2025-02-20 \
+"$M" budget status --budgets "$TMP/budgets.yaml" --store "$STORE" --as-of 2025-02-20 \
   --format json >"$TMP/b.json" || fail "budget status exit $?"
 # as of 2025-02-20: a in Feb 1..20 = Sat 60 + Sun 50 + Mon-Fri 600 + 60 + 50 + 600
 # + (60 + 400) + 50 + Mon-Thu 460 = 2390 (119.5% of 2000: both thresholds by actual);
@@ -130,10 +132,10 @@ ok = (abs(a['actual'] - 2390) < 1e-9 and a['exceeded'] and a['alerts'][1]['by_ac
 abs(b['actual'] - 1000) < 1e-9 and abs(b['forecast_at_end'] - 1400) < 1e-6 and
 abs(b['variance'] + 0.3) < 1e-6 and b['variance_flagged'] and not b['exceeded'] and
 a['period_end'] == '2025-02-28' and b['alerts'][0]['by_actual'])" "budget figures"
-"$M" budget status --budgets "$TMP/budgets.yaml" --store "$TMP/s.db" --as-of 2025-02-20 \
+"$M" budget status --budgets "$TMP/budgets.yaml" --store "$STORE" --as-of 2025-02-20 \
   --fail >/dev/null; rc=$?
 [ $rc = 4 ] || fail "budget status --fail with model-a exceeded: exit $rc"
-"$M" budget status --budgets "$TMP/budgets.yaml" --store "$TMP/s.db" --as-of 2025-02-05 \
+"$M" budget status --budgets "$TMP/budgets.yaml" --store "$STORE" --as-of 2025-02-05 \
   --fail >/dev/null; rc=$?
 [ $rc = 0 ] || fail "nothing exceeded on 2025-02-05 (a: 60+50+100+110+120 = 440): exit $rc"
 "$M" budget list --budgets "$TMP/budgets.yaml" >/dev/null 2>&1

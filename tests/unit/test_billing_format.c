@@ -98,8 +98,8 @@ static void detects_focus_versions_by_added_columns(void **state)
 {
 	const char *v10[] = {"BilledCost", "ChargePeriodStart", "EffectiveCost"};
 	const char *v11[] = {"BilledCost", "ChargePeriodStart", "SkuMeter"};
-	const char *v12[] = {"\xEF\xBB\xBF"
-	                     "BilledCost",
+	const char *v12[] = {("\xEF\xBB\xBF"
+	                      "BilledCost"),
 	                     " ChargePeriodStart ", "InvoiceId"};
 	const char **sets[] = {v10, v11, v12};
 	(void)state;
