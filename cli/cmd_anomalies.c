@@ -9,6 +9,7 @@
  * This file parses options and prints; the scoring is the library's.
  */
 #include "cli.h"
+#include "ledger_args.h"
 #include "table.h"
 
 #include <mlcost.h>
@@ -16,9 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* the ledger is only read here: a missing SQLite file is an error, not a new store */
-static const mlc_store_options read_only_store = {MLC_STORE_OPTIONS_VERSION, 1, 0, 0, NULL, NULL, 1};
 
 static const char *const formats[] = {"table", "csv", "json", NULL};
 static const char *const baselines[] = {"weekday-median", "holt-winters", NULL};
@@ -44,58 +42,6 @@ static const cli_option options[] = {
     {"format", 'f', CLI_VALUE, "FMT", "output format", "table", formats},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
-#define MAX_BY MLC_STORE_MAX_BY
-
-static int split_by(const char **out, size_t *n, char *buf, size_t cap, const char *spec)
-{
-	char *tok, *save = NULL;
-	*n = 0;
-	if (strlen(spec) >= cap)
-		return cli_error(EXIT_USAGE, "anomalies: --by is too long");
-	strcpy(buf, spec);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		while (*tok == ' ')
-			tok++;
-		if (!*tok)
-			continue;
-		if (*n == MAX_BY)
-			return cli_error(EXIT_USAGE, "anomalies: at most %d --by dimensions",
-			                 MAX_BY);
-		out[(*n)++] = tok;
-	}
-	return EXIT_OK;
-}
-
-/* "tag:team=ml,ServiceName=EC2"; "(all)" without --by. */
-static void group_label(char *out, size_t cap, const mlc_store_daily *d, const char *const *by,
-                        const mlc_store_series *s)
-{
-	size_t used = 0;
-	out[0] = '\0';
-	if (!d->nby)
-		snprintf(out, cap, "(all)");
-	for (size_t i = 0; i < d->nby && used + 1 < cap; i++) {
-		int k = snprintf(out + used, cap - used, "%s%s=%s", i ? "," : "", by[i],
-		                 s->values[i] ? s->values[i] : "(missing)");
-		used += k > 0 ? (size_t)k : 0;
-	}
-}
-
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static int parse_num(double *out, const char *opt, const char *v)
 {
 	char *end;
@@ -120,7 +66,7 @@ static int emit(out_ctx *c, const char *label, const mlc_anomaly_day *d)
 	mlc_series_day_format(day, sizeof(day), d->day);
 	if (!strcmp(c->fmt, "json")) {
 		printf("%s{\"group\":", c->printed++ ? ",\n" : "");
-		json_str(label);
+		cli_json_str(label);
 		printf(",\"day\":\"%s\",\"actual\":%.17g,\"baseline\":%.17g,\"impact\":%.17g,"
 		       "\"pct\":",
 		       day, d->actual, d->baseline, d->impact);
@@ -170,7 +116,7 @@ static int detect_one(out_ctx *c, const mlc_store_daily *d, size_t i, const char
 	s.first_day = d->day0 / 86400;
 	s.n = d->ndays;
 	s.values = v;
-	group_label(label, sizeof(label), d, by, g);
+	cli_group_label(label, sizeof(label), d, by, g);
 	if ((rc = mlc_anomaly_detect(&an, &s, o))) {
 		free(v);
 		fprintf(stderr, "mlcost: anomalies: %s: %s\n", label, mlc_error_message());
@@ -207,7 +153,7 @@ static int run(const cli_args *a)
 	                                   "impact", "impact %", "z"};
 	mlc_store_query q = MLC_STORE_QUERY_INIT;
 	mlc_anomaly_options o = MLC_ANOMALY_OPTIONS_INIT;
-	const char *by[MAX_BY], *const *where;
+	const char *by[MLC_STORE_MAX_BY], *const *where;
 	char buf[1024];
 	mlc_store *st = NULL;
 	mlc_store_daily *d = NULL;
@@ -218,12 +164,12 @@ static int run(const cli_args *a)
 	q.where = where;
 	q.from = cli_value(a, "from");
 	q.to = cli_value(a, "to");
-	if (cli_value(a, "by") && (rc = split_by(by, &q.nby, buf, sizeof(buf), cli_value(a, "by"))))
+	if (cli_value(a, "by") && (rc = cli_split_by("anomalies", by, &q.nby, buf, sizeof(buf), cli_value(a, "by"))))
 		return rc;
 	q.by = by;
 	if ((rc = parse_opts(&o, &q.basis, a)))
 		return rc;
-	if ((rc = mlc_store_open(&st, cli_value(a, "store"), &read_only_store)) ||
+	if ((rc = mlc_store_open(&st, cli_value(a, "store"), &cli_read_only_store)) ||
 	    (rc = mlc_store_daily_series(&d, st, &q))) {
 		rc = cli_fail(rc);
 		goto done;

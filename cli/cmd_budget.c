@@ -11,6 +11,7 @@
  * this file parses options and prints.
  */
 #include "cli.h"
+#include "ledger_args.h"
 #include "table.h"
 
 #include <mlcost.h>
@@ -19,9 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* the ledger is only read here: a missing SQLite file is an error, not a new store */
-static const mlc_store_options read_only_store = {MLC_STORE_OPTIONS_VERSION, 1, 0, 0, NULL, NULL, 1};
 
 static const char *const formats[] = {"table", "csv", "json", NULL};
 
@@ -174,7 +172,7 @@ static int run(const cli_args *a)
 	if (mlc_cost_basis_parse(&basis, cli_value(a, "cost")))
 		return cli_error(EXIT_USAGE, "budget: %s", mlc_error_message());
 	if ((rc = mlc_budgets_load_file(&bs, cli_value(a, "budgets"))) ||
-	    (rc = mlc_store_open(&st, cli_value(a, "store"), &read_only_store)) ||
+	    (rc = mlc_store_open(&st, cli_value(a, "store"), &cli_read_only_store)) ||
 	    (rc = mlc_policy_store_days(&first, &last, st, basis))) {
 		rc = rc == MLC_ENOTFOUND
 		         ? cli_error(EXIT_BAD_INPUT, "budget: the store holds no cost")

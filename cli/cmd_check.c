@@ -7,15 +7,13 @@
  * evidence, writes JUnit XML with --junit and exits 4 when a rule failed.
  */
 #include "cli.h"
+#include "ledger_args.h"
 
 #include <mlcost.h>
 #include <mlcost/policy.h>
 
 #include <stdio.h>
 #include <string.h>
-
-/* the ledger is only read here: a missing SQLite file is an error, not a new store */
-static const mlc_store_options read_only_store = {MLC_STORE_OPTIONS_VERSION, 1, 0, 0, NULL, NULL, 1};
 
 static const cli_option options[] = {
     {"policy", 'p', CLI_VALUE, "FILE", "the policy (YAML)", NULL, NULL},
@@ -59,7 +57,7 @@ static int run(const cli_args *a)
 		return cli_error(EXIT_USAGE, "check: %s", mlc_error_message());
 	o.profile = cli_value(a, "profile");
 	if ((rc = mlc_policy_load_file(&p, path)) ||
-	    (rc = mlc_store_open(&st, cli_value(a, "store"), &read_only_store)) ||
+	    (rc = mlc_store_open(&st, cli_value(a, "store"), &cli_read_only_store)) ||
 	    (rc = mlc_policy_check(&r, p, st, &o))) {
 		rc = cli_fail(rc);
 		goto done;

@@ -10,6 +10,7 @@
  * so a group that stopped spending forecasts from its zeros.
  */
 #include "cli.h"
+#include "ledger_args.h"
 #include "table.h"
 
 #include <mlcost.h>
@@ -17,9 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* the ledger is only read here: a missing SQLite file is an error, not a new store */
-static const mlc_store_options read_only_store = {MLC_STORE_OPTIONS_VERSION, 1, 0, 0, NULL, NULL, 1};
 
 static const char *const formats[] = {"table", "csv", "json", NULL};
 static const char *const models[] = {"auto", "holt-winters", "linear", NULL};
@@ -40,28 +38,6 @@ static const cli_option options[] = {
     {"format", 'f', CLI_VALUE, "FMT", "output format", "table", formats},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
-#define MAX_BY MLC_STORE_MAX_BY
-
-static int split_by(const char **out, size_t *n, char *buf, size_t cap, const char *spec)
-{
-	char *tok, *save = NULL;
-	*n = 0;
-	if (strlen(spec) >= cap)
-		return cli_error(EXIT_USAGE, "forecast: --by is too long");
-	strcpy(buf, spec);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		while (*tok == ' ')
-			tok++;
-		if (!*tok)
-			continue;
-		if (*n == MAX_BY)
-			return cli_error(EXIT_USAGE, "forecast: at most %d --by dimensions",
-			                 MAX_BY);
-		out[(*n)++] = tok;
-	}
-	return EXIT_OK;
-}
-
 static int parse_horizon(unsigned *out, const char *v)
 {
 	char *end;
@@ -73,36 +49,6 @@ static int parse_horizon(unsigned *out, const char *v)
 		                 MLC_SERIES_MAX_HORIZON, v);
 	*out = (unsigned)d;
 	return EXIT_OK;
-}
-
-/* "tag:team=ml,ServiceName=EC2"; "(all)" without --by. */
-static void group_label(char *out, size_t cap, const mlc_store_daily *d, const char *const *by,
-                        const mlc_store_series *s)
-{
-	size_t used = 0;
-	out[0] = '\0';
-	if (!d->nby)
-		snprintf(out, cap, "(all)");
-	for (size_t i = 0; i < d->nby && used + 1 < cap; i++) {
-		int k = snprintf(out + used, cap - used, "%s%s=%s", i ? "," : "", by[i],
-		                 s->values[i] ? s->values[i] : "(missing)");
-		used += k > 0 ? (size_t)k : 0;
-	}
-}
-
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
 }
 
 static void json_total(const char *name, const mlc_forecast_total *t)
@@ -121,9 +67,9 @@ static void print_json(const char *label, const mlc_forecast_result *r, int firs
 {
 	char day[16];
 	printf("%s{\"group\":", first ? "" : ",\n");
-	json_str(label);
+	cli_json_str(label);
 	printf(",\"model\":\"%s\",\"note\":", mlc_forecast_model_name(r->model));
-	json_str(r->note ? r->note : "");
+	cli_json_str(r->note ? r->note : "");
 	mlc_series_day_format(day, sizeof(day), r->last_day);
 	printf(",\"as_of\":\"%s\",\"history_days\":%zu", day, r->history_days);
 	if (r->has_backtest)
@@ -131,7 +77,7 @@ static void print_json(const char *label, const mlc_forecast_result *r, int firs
 		       r->backtest_days, r->backtest_scored, r->backtest_mape);
 	else {
 		printf(",\"backtest\":null,\"backtest_note\":");
-		json_str(r->backtest_note ? r->backtest_note : "");
+		cli_json_str(r->backtest_note ? r->backtest_note : "");
 	}
 	json_total("month_end", &r->month_end);
 	json_total("horizon_total", &r->horizon_total);
@@ -222,7 +168,7 @@ static int forecast_one(const mlc_store_daily *d, size_t i, const char *const *b
 	s.first_day = d->day0 / 86400;
 	s.n = d->ndays;
 	s.values = v;
-	group_label(label, sizeof(label), d, by, g);
+	cli_group_label(label, sizeof(label), d, by, g);
 	if ((rc = mlc_forecast_run(&f, &s, o))) {
 		free(v);
 		fprintf(stderr, "mlcost: forecast: %s: %s\n", label, mlc_error_message());
@@ -243,7 +189,7 @@ static int run(const cli_args *a)
 {
 	mlc_store_query q = MLC_STORE_QUERY_INIT;
 	mlc_forecast_options o = MLC_FORECAST_OPTIONS_INIT;
-	const char *by[MAX_BY], *fmt = cli_value(a, "format"), *const * where;
+	const char *by[MLC_STORE_MAX_BY], *fmt = cli_value(a, "format"), *const * where;
 	char buf[1024];
 	mlc_store *st = NULL;
 	mlc_store_daily *d = NULL;
@@ -252,7 +198,7 @@ static int run(const cli_args *a)
 	q.where = where;
 	q.from = cli_value(a, "from");
 	q.to = cli_value(a, "to");
-	if (cli_value(a, "by") && (rc = split_by(by, &q.nby, buf, sizeof(buf), cli_value(a, "by"))))
+	if (cli_value(a, "by") && (rc = cli_split_by("forecast", by, &q.nby, buf, sizeof(buf), cli_value(a, "by"))))
 		return rc;
 	q.by = by;
 	if ((rc = parse_horizon(&o.horizon, cli_value(a, "horizon"))))
@@ -260,7 +206,7 @@ static int run(const cli_args *a)
 	if (mlc_cost_basis_parse(&q.basis, cli_value(a, "cost")) ||
 	    mlc_forecast_model_parse(&o.model, cli_value(a, "model")))
 		return cli_error(EXIT_USAGE, "forecast: %s", mlc_error_message());
-	if ((rc = mlc_store_open(&st, cli_value(a, "store"), &read_only_store)) ||
+	if ((rc = mlc_store_open(&st, cli_value(a, "store"), &cli_read_only_store)) ||
 	    (rc = mlc_store_daily_series(&d, st, &q))) {
 		rc = cli_fail(rc);
 		goto done;
