@@ -16,4 +16,10 @@ echo
 echo '$ mlcost frontier examples/variants.yaml'
 build/mlcost frontier examples/variants.yaml
 echo
+echo '$ mlcost attribute examples/focus-ml-bill.csv --by tag:model_id,tag:lifecycle_phase'
+build/mlcost attribute examples/focus-ml-bill.csv --by tag:model_id,tag:lifecycle_phase
+echo
+echo '$ mlcost unit examples/focus-ml-bill.csv --usage examples/usage.csv --bucket month'
+build/mlcost unit examples/focus-ml-bill.csv --usage examples/usage.csv --bucket month
+echo
 echo "mlcost is built at build/mlcost; try: build/mlcost --help"
