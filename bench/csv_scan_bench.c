@@ -23,7 +23,7 @@
 
 extern char **environ;
 
-#define MAXCOLS 64
+#define MAXCOLS  64
 #define MAXCASES 24
 
 typedef struct bcase {
@@ -33,12 +33,12 @@ typedef struct bcase {
 	int isa, mode, money, raw_tags;
 	const char *path; /* input of a scan case (default: the CSV file) */
 	double size;      /* bytes of CSV the case produces, for MB/s */
-	double secs[64]; /* wall clock */
-	double cpu[64];  /* user + system CPU of the process (all threads) or child */
+	double secs[64];  /* wall clock */
+	double cpu[64];   /* user + system CPU of the process (all threads) or child */
 } bcase;
 
 static const char *file, *colnames = "BilledCost,EffectiveCost,ChargePeriodStart,ServiceName,"
-				     "SubAccountId,Tags";
+                                     "SubAccountId,Tags";
 static size_t block_size = (size_t)1 << 20;
 static uint64_t rows_seen, bytes_seen;
 static char money_total[MLCU_MONEY_FMT_MAX];
@@ -87,7 +87,8 @@ static size_t resolve(uint32_t *cols, unsigned *flags, int raw_tags, const mlc_c
 	char buf[1024], *save = NULL, *tok;
 	size_t n = 0;
 	snprintf(buf, sizeof(buf), "%s", colnames);
-	for (tok = strtok_r(buf, ",", &save); tok && n < MAXCOLS; tok = strtok_r(NULL, ",", &save)) {
+	for (tok = strtok_r(buf, ",", &save); tok && n < MAXCOLS;
+	     tok = strtok_r(NULL, ",", &save)) {
 		size_t i;
 		for (i = 0; i < hdr->nfields; i++)
 			if (hdr->fields[i].len == strlen(tok) &&
@@ -177,7 +178,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 static void add_scan(bcase *cs, int *n, const char *label, int isa, int mode, int money,
-		     int raw_tags)
+                     int raw_tags)
 {
 	bcase *c = &cs[(*n)++];
 	memset(c, 0, sizeof(*c));
@@ -192,7 +193,7 @@ static void add_scan(bcase *cs, int *n, const char *label, int isa, int mode, in
 
 /* An external command over path: name, then up to two arguments. */
 static void add_cmd(bcase *cs, int *n, const char *label, const char *cmd, const char *arg,
-		    const char *path)
+                    const char *path)
 {
 	bcase *c = &cs[(*n)++];
 	memset(c, 0, sizeof(*c));
@@ -228,10 +229,10 @@ static void add_compressed(bcase *cs, int *n, const char *path, int gz)
 		add_cmd(cs, n, "zstd -dc", "zstd", "-dc", path);
 	}
 	add_scan(cs, n, gz ? "scan .gz, inflate thread" : "scan .zst, zstd thread",
-		 MLC_CSV_ISA_AUTO, 1, 0, 0);
+	         MLC_CSV_ISA_AUTO, 1, 0, 0);
 	cs[*n - 1].path = path;
-	add_scan(cs, n, gz ? "scan .gz, one thread" : "scan .zst, one thread", MLC_CSV_ISA_AUTO,
-		 3, 0, 0);
+	add_scan(cs, n, gz ? "scan .gz, one thread" : "scan .zst, one thread", MLC_CSV_ISA_AUTO, 3,
+	         0, 0);
 	cs[*n - 1].path = path;
 }
 
@@ -258,8 +259,10 @@ int main(int argc, char **argv)
 			only = argv[++i];
 	}
 	if (argc < 2 || runs < 1 || runs > 64 || stat(argv[argc - 1], &st) != 0) {
-		fprintf(stderr, "usage: csv_scan_bench [--runs N] [--cols A,B] [--block BYTES] "
-				"[--count-nl PATH] [--gz F.csv.gz] [--zst F.csv.zst] [--only TEXT] F.csv\n");
+		fprintf(
+		    stderr,
+		    "usage: csv_scan_bench [--runs N] [--cols A,B] [--block BYTES] "
+		    "[--count-nl PATH] [--gz F.csv.gz] [--zst F.csv.zst] [--only TEXT] F.csv\n");
 		return 2;
 	}
 	file = argv[argc - 1];
@@ -278,7 +281,7 @@ int main(int argc, char **argv)
 		for (i = 0; i < n; i++)
 			if (!only || strstr(cs[i].label, only) || i == 0)
 				cs[i].secs[k] = cs[i].kind ? run_scan(&cs[i], &cs[i].cpu[k])
-							   : run_cmd(cs[i].argv, &cs[i].cpu[k]);
+				                           : run_cmd(cs[i].argv, &cs[i].cpu[k]);
 	printf("file %s: %.1f MB, %llu rows, columns %s, block %zu, auto ISA %s, %d runs\n", file,
 	       (double)st.st_size / 1e6, (unsigned long long)rows_seen, colnames, block_size,
 	       mlc_csv__isa_name(MLC_CSV_ISA_AUTO), runs);

@@ -89,13 +89,14 @@ int main(int argc, char **argv)
 			path = argv[i];
 	}
 	if (!path || holdout == 0) {
-		fprintf(stderr, "usage: forecast_quality [--first-day DAY] [--holdout N] FILE.csv\n");
+		fprintf(stderr,
+		        "usage: forecast_quality [--first-day DAY] [--holdout N] FILE.csv\n");
 		return 2;
 	}
 	if (read_series(path, &y, &n) != 0 || n <= holdout ||
 	    mlc_series_day_parse(&s.first_day, first) != 0) {
 		fprintf(stderr, "forecast_quality: %s: cannot read a series longer than %u days\n",
-			path, holdout);
+		        path, holdout);
 		goto done;
 	}
 	s.values = y;

@@ -13,13 +13,7 @@
 #include <stdio.h>
 
 /* Exit codes (SPEC §9). */
-enum {
-	EXIT_OK = 0,
-	EXIT_RUNTIME = 1,
-	EXIT_USAGE = 2,
-	EXIT_BAD_INPUT = 3,
-	EXIT_RULE_FAILED = 4
-};
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_BAD_INPUT = 3, EXIT_RULE_FAILED = 4 };
 
 typedef enum cli_opt_kind {
 	CLI_FLAG,  /* --lenient */
@@ -28,26 +22,26 @@ typedef enum cli_opt_kind {
 } cli_opt_kind;
 
 typedef struct cli_option {
-	const char *name;           /* long name, without the dashes */
-	char short_name;            /* 0 for none */
+	const char *name; /* long name, without the dashes */
+	char short_name;  /* 0 for none */
 	cli_opt_kind kind;
-	const char *metavar;        /* shown in help: --format FMT */
+	const char *metavar; /* shown in help: --format FMT */
 	const char *help;
 	const char *def;            /* default value, or NULL */
 	const char *const *choices; /* NULL-terminated allowed values, or NULL */
 } cli_option;
 
-#define CLI_MAX_VALUES 64 /* values of one CLI_LIST option */
-#define CLI_MAX_OPTIONS 32
+#define CLI_MAX_VALUES     64 /* values of one CLI_LIST option */
+#define CLI_MAX_OPTIONS    32
 #define CLI_MAX_POSITIONAL 256
 
 typedef struct cli_args cli_args;
 
 typedef struct cli_command {
 	const char *name;
-	const char *summary;     /* one line for `mlcost --help` */
-	const char *usage;       /* after "mlcost NAME ": "PROFILE [options]" */
-	const char *description; /* paragraphs shown by --help */
+	const char *summary;       /* one line for `mlcost --help` */
+	const char *usage;         /* after "mlcost NAME ": "PROFILE [options]" */
+	const char *description;   /* paragraphs shown by --help */
 	const cli_option *options; /* terminated by an entry with name NULL */
 	size_t min_positional;
 	size_t max_positional;
@@ -71,6 +65,15 @@ int cli_parse(cli_args *out, const cli_command *cmd, int argc, char **argv, int 
 int cli_flag(const cli_args *a, const char *name);
 const char *cli_value(const cli_args *a, const char *name); /* last, default, or NULL */
 size_t cli_list(const cli_args *a, const char *name, const char *const **out);
+
+/*
+ * Split option values at commas into names (blanks around each dropped,
+ * empty ones skipped), at most max, pointing into *buf (the caller frees
+ * it, also after a failure). Errors read "CMD: at most MAX WHAT". Returns
+ * an exit code.
+ */
+int cli_split_names(char **buf, const char **out, size_t max, size_t *n, const char *const *vals,
+                    size_t nvals, const char *cmd, const char *what);
 
 void cli_print_help(FILE *f, const cli_command *cmd);
 

@@ -164,7 +164,8 @@ static int run(const cli_args *a)
 	q.where = where;
 	q.from = cli_value(a, "from");
 	q.to = cli_value(a, "to");
-	if (cli_value(a, "by") && (rc = cli_split_by("anomalies", by, &q.nby, buf, sizeof(buf), cli_value(a, "by"))))
+	if (cli_value(a, "by") &&
+	    (rc = cli_split_by("anomalies", by, &q.nby, buf, sizeof(buf), cli_value(a, "by"))))
 		return rc;
 	q.by = by;
 	if ((rc = parse_opts(&o, &q.basis, a)))

@@ -51,30 +51,8 @@ typedef struct dims {
 /* Split every --by value at commas (blanks around a name dropped). */
 static int split_dims(dims *d, const char *const *vals, size_t nvals)
 {
-	size_t total = 1, used = 0;
-	for (size_t i = 0; i < nvals; i++)
-		total += strlen(vals[i]) + 1;
-	if (!(d->buf = malloc(total)))
-		return cli_error(EXIT_RUNTIME, "out of memory");
-	for (size_t i = 0; i < nvals; i++) {
-		char *p = d->buf + used, *tok, *save = NULL;
-		strcpy(p, vals[i]);
-		used += strlen(vals[i]) + 1;
-		for (tok = strtok_r(p, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-			char *e = tok + strlen(tok);
-			while (*tok == ' ' || *tok == '\t')
-				tok++;
-			while (e > tok && (e[-1] == ' ' || e[-1] == '\t'))
-				*--e = '\0';
-			if (!*tok)
-				continue;
-			if (d->n == MAX_DIMS)
-				return cli_error(EXIT_USAGE, "attribute: at most %d dimensions",
-				                 MAX_DIMS);
-			d->name[d->n++] = tok;
-		}
-	}
-	return EXIT_OK;
+	return cli_split_names(&d->buf, d->name, MAX_DIMS, &d->n, vals, nvals, "attribute",
+	                       "dimensions");
 }
 
 static int parse_bases(mlc_cost_basis *out, size_t *n, const char *spec)

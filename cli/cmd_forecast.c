@@ -198,7 +198,8 @@ static int run(const cli_args *a)
 	q.where = where;
 	q.from = cli_value(a, "from");
 	q.to = cli_value(a, "to");
-	if (cli_value(a, "by") && (rc = cli_split_by("forecast", by, &q.nby, buf, sizeof(buf), cli_value(a, "by"))))
+	if (cli_value(a, "by") &&
+	    (rc = cli_split_by("forecast", by, &q.nby, buf, sizeof(buf), cli_value(a, "by"))))
 		return rc;
 	q.by = by;
 	if ((rc = parse_horizon(&o.horizon, cli_value(a, "horizon"))))

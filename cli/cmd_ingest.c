@@ -46,30 +46,8 @@ typedef struct keys {
 /* Split every --tags value at commas (blanks around a key dropped). */
 static int split_keys(keys *k, const char *const *vals, size_t nvals)
 {
-	size_t total = 1, used = 0;
-	for (size_t i = 0; i < nvals; i++)
-		total += strlen(vals[i]) + 1;
-	if (!(k->buf = malloc(total)))
-		return cli_error(EXIT_RUNTIME, "out of memory");
-	for (size_t i = 0; i < nvals; i++) {
-		char *p = k->buf + used, *tok, *save = NULL;
-		strcpy(p, vals[i]);
-		used += strlen(vals[i]) + 1;
-		for (tok = strtok_r(p, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-			char *e = tok + strlen(tok);
-			while (*tok == ' ' || *tok == '\t')
-				tok++;
-			while (e > tok && (e[-1] == ' ' || e[-1] == '\t'))
-				*--e = '\0';
-			if (!*tok)
-				continue;
-			if (k->n == MLC_LEDGER_MAX_TAGS)
-				return cli_error(EXIT_USAGE, "ingest: at most %d tag keys",
-				                 MLC_LEDGER_MAX_TAGS);
-			k->name[k->n++] = tok;
-		}
-	}
-	return EXIT_OK;
+	return cli_split_names(&k->buf, k->name, MLC_LEDGER_MAX_TAGS, &k->n, vals, nvals, "ingest",
+	                       "tag keys");
 }
 
 static int parse_count(size_t *out, const char *opt, const char *v)
@@ -77,7 +55,8 @@ static int parse_count(size_t *out, const char *opt, const char *v)
 	char *end;
 	unsigned long long n = strtoull(v, &end, 10);
 	if (!*v || *end || v[0] == '-')
-		return cli_error(EXIT_USAGE, "ingest: --%s must be a whole number (got '%s')", opt, v);
+		return cli_error(EXIT_USAGE, "ingest: --%s must be a whole number (got '%s')", opt,
+		                 v);
 	*out = (size_t)n;
 	return EXIT_OK;
 }
@@ -212,7 +191,8 @@ static void print_files(const mlc_ledger_report *r, const char *store)
 	for (size_t i = 0; i < r->nfiles; i++) {
 		const mlc_ledger_file *f = &r->files[i];
 		printf("  %s: %s, %llu rows, sha256 %s\n", f->file.path,
-		       text_or(f->file.format, "?"), (unsigned long long)f->file.rows, f->file.sha256);
+		       text_or(f->file.format, "?"), (unsigned long long)f->file.rows,
+		       f->file.sha256);
 		for (int b = 0; b < MLC_COST_BASIS_COUNT; b++)
 			if (f->missing[b])
 				printf("    %s cost missing on %llu row%s, counted as 0: %s\n",
@@ -225,7 +205,7 @@ static void print_files(const mlc_ledger_report *r, const char *store)
 static int print_report(const mlc_ledger_report *r, const char *store)
 {
 	static const char *const head[SLICE_COLS] = {
-	    "provider", "billing account", "billing period", "currency", "records",   "rows",
+	    "provider", "billing account", "billing period", "currency",   "records", "rows",
 	    "billed",   "effective",       "list",           "contracted", "change"};
 	cli_table *t = cli_table_new(SLICE_COLS, head, "llllrrrrrrl");
 	int rc = t ? 0 : -1;
@@ -242,7 +222,8 @@ static int print_report(const mlc_ledger_report *r, const char *store)
 	cli_table_free(t);
 	for (size_t i = 0; i < r->ncurrencies && r->ncurrencies > 1; i++) {
 		char label[64];
-		snprintf(label, sizeof(label), " in %s", text_or(r->by_currency[i].currency, "(none)"));
+		snprintf(label, sizeof(label), " in %s",
+		         text_or(r->by_currency[i].currency, "(none)"));
 		print_exact(label, r->by_currency[i].total);
 	}
 	if (r->ncurrencies <= 1)
@@ -261,7 +242,8 @@ static void report_skipped(const mlc_ledger_report *r)
 		fprintf(stderr, "  %s\n", r->errors[i]);
 }
 
-/* ---- the ingest log (--list) ------------------------------------------------------------------ */
+/* ---- the ingest log (--list) ------------------------------------------------------------------
+ */
 
 #define INGEST_COLS 10
 
@@ -334,13 +316,12 @@ static int slice_info_row(cli_table *t, const mlc_store_slice_info *s)
 
 static int print_listing(const mlc_store_listing *l)
 {
-	static const char *const ih[INGEST_COLS] = {"ingest", "started", "finished", "status",
-	                                            "slices", "file",    "sha256",   "rows",
+	static const char *const ih[INGEST_COLS] = {"ingest", "started",  "finished", "status",
+	                                            "slices", "file",     "sha256",   "rows",
 	                                            "billed", "effective"};
-	static const char *const sh[LSLICE_COLS] = {"provider", "billing account", "billing period",
-	                                            "currency", "ingest",          "replaced at",
-	                                            "records",  "rows",            "billed",
-	                                            "effective"};
+	static const char *const sh[LSLICE_COLS] = {
+	    "provider",    "billing account", "billing period", "currency", "ingest",
+	    "replaced at", "records",         "rows",           "billed",   "effective"};
 	cli_table *t = cli_table_new(INGEST_COLS, ih, "rllllllrrr");
 	int rc = t ? 0 : -1;
 	for (size_t i = 0; i < l->ningests && !rc; i++)
@@ -361,7 +342,8 @@ static int print_listing(const mlc_store_listing *l)
 	return rc;
 }
 
-/* ---- the command ------------------------------------------------------------------------------ */
+/* ---- the command ------------------------------------------------------------------------------
+ */
 
 static int run_list(mlc_store *s, const cli_args *a, int json)
 {
@@ -419,8 +401,9 @@ static int run_ingest(mlc_store *s, const cli_args *a, int json)
 	if (json)
 		rc = mlc_ledger_report_write(r, stdout) ? cli_fail(MLC_EIO) : EXIT_OK;
 	else
-		rc = print_report(r, cli_value(a, "store")) ? cli_error(EXIT_RUNTIME, "out of memory")
-		                                            : EXIT_OK;
+		rc = print_report(r, cli_value(a, "store"))
+		         ? cli_error(EXIT_RUNTIME, "out of memory")
+		         : EXIT_OK;
 done:
 	mlc_ledger_report_free(r);
 	free(k.buf);

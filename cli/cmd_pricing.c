@@ -18,12 +18,12 @@
 static const char *const formats[] = {"table", "json", "csv", NULL};
 
 static const cli_option options[] = {
-	{"catalog", 'c', CLI_LIST, "SRC",
-	 "catalog to load (builtin:NAME, a catalog or SkyPilot CSV, a LiteLLM JSON)",
-	 "builtin:seed", NULL},
-	{"resource", 'r', CLI_VALUE, "NAME", "show one resource (or LLM model) only", NULL, NULL},
-	{"format", 'f', CLI_VALUE, "FMT", "output format", "table", formats},
-	{NULL, 0, 0, NULL, NULL, NULL, NULL}};
+    {"catalog", 'c', CLI_LIST, "SRC",
+     "catalog to load (builtin:NAME, a catalog or SkyPilot CSV, a LiteLLM JSON)", "builtin:seed",
+     NULL},
+    {"resource", 'r', CLI_VALUE, "NAME", "show one resource (or LLM model) only", NULL, NULL},
+    {"format", 'f', CLI_VALUE, "FMT", "output format", "table", formats},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 /* ---- number formatting ---- */
 
@@ -90,11 +90,11 @@ static int selected(const mlc_price_entry *e, const mlc_price_entry *only, const
 
 /* Resource rows (token rows only when asked for by name); *shown set. */
 static int table_resources(const mlc_catalog *cat, const mlc_price_entry *only, const char *model,
-			   int *shown)
+                           int *shown)
 {
-	static const char *const hdr[] = {"resource", "provider", "region", "unit", "on_demand",
-					  "spot", "reserved_1y", "reserved_3y", "vcpus",
-					  "memory_gb", "gpus", "gpu_model"};
+	static const char *const hdr[] = {"resource",  "provider",  "region",      "unit",
+	                                  "on_demand", "spot",      "reserved_1y", "reserved_3y",
+	                                  "vcpus",     "memory_gb", "gpus",        "gpu_model"};
 	cli_table *t = cli_table_new(12, hdr, "llllrrrrrrrl");
 	size_t i;
 	*shown = 0;
@@ -133,7 +133,7 @@ static int table_resources(const mlc_catalog *cat, const mlc_price_entry *only, 
 static int table_tokens(const mlc_catalog *cat, const char *model_only, int after_other)
 {
 	static const char *const hdr[] = {"model", "provider", "input_per_1m", "output_per_1m",
-					  "cached_input_per_1m"};
+	                                  "cached_input_per_1m"};
 	cli_table *t = cli_table_new(5, hdr, "llrrr");
 	size_t i, shown = 0;
 	if (t == NULL)
@@ -180,8 +180,9 @@ static void table_notes(const mlc_catalog *cat)
 			printf("%s: %zu %s without prices skipped\n", s->name, s->skipped,
 			       s->skipped == 1 ? "row" : "rows");
 		if (s->merged)
-			printf("%s: %zu repeated %s (other zones of a region) folded into the first\n",
-			       s->name, s->merged, s->merged == 1 ? "row" : "rows");
+			printf(
+			    "%s: %zu repeated %s (other zones of a region) folded into the first\n",
+			    s->name, s->merged, s->merged == 1 ? "row" : "rows");
 	}
 }
 
@@ -279,7 +280,8 @@ static void json_entry(const mlc_price_entry *e)
 	for (pm = 0; pm < MLC_PRICING_COUNT; pm++) {
 		if (!e->has_range[pm])
 			continue;
-		printf("%s\"%s\":{\"low\":", nr++ ? "," : ",\"ranges\":{", mlc_pricing_model_name(pm));
+		printf("%s\"%s\":{\"low\":", nr++ ? "," : ",\"ranges\":{",
+		       mlc_pricing_model_name(pm));
 		json_num(e->low[pm]);
 		printf(",\"high\":");
 		json_num(e->high[pm]);
@@ -407,11 +409,11 @@ static int unknown_name(const mlc_catalog *cat, const char *want)
 		return cli_fail(rc); /* the resource message as it is */
 	if (!*res)
 		return cli_error(EXIT_BAD_INPUT,
-				 "unknown resource or LLM model '%s' (nearest LLM models: %s)", want,
-				 llm);
+		                 "unknown resource or LLM model '%s' (nearest LLM models: %s)",
+		                 want, llm);
 	return cli_error(EXIT_BAD_INPUT,
-			 "unknown resource or LLM model '%s' (nearest: %s; LLM models: %s)", want,
-			 res, llm);
+	                 "unknown resource or LLM model '%s' (nearest: %s; LLM models: %s)", want,
+	                 res, llm);
 }
 
 static int run_show(const cli_args *a)
@@ -423,8 +425,10 @@ static int run_show(const cli_args *a)
 	mlc_token_price tp;
 	int rc, code = EXIT_OK;
 	if (a->npos > 1) {
-		code = cli_error(EXIT_USAGE, "pricing show: unexpected argument '%s' (use --catalog "
-					     "SRC)", a->pos[1]);
+		code = cli_error(EXIT_USAGE,
+		                 "pricing show: unexpected argument '%s' (use --catalog "
+		                 "SRC)",
+		                 a->pos[1]);
 		goto done;
 	}
 	if ((rc = load_all(&cat, a)) != 0) {
@@ -487,7 +491,7 @@ static int run_validate(const cli_args *a)
 	int code = EXIT_OK;
 	if (a->npos < 2)
 		return cli_error(EXIT_USAGE, "pricing validate: missing catalog (usage: mlcost "
-					     "pricing validate SRC...)");
+		                             "pricing validate SRC...)");
 	for (i = 1; i < a->npos; i++) {
 		int rc = validate_one(a->pos[i], &findings);
 		if (rc && code == EXIT_OK)
@@ -505,21 +509,21 @@ static int run(const cli_args *a)
 	if (!strcmp(a->pos[0], "validate"))
 		return run_validate(a);
 	return cli_error(EXIT_USAGE, "pricing: unknown action '%s' (expected show or validate)",
-			 a->pos[0]);
+	                 a->pos[0]);
 }
 
 const cli_command cmd_pricing = {
-	"pricing",
-	"show or check pricing catalogs",
-	"show [--catalog SRC]... [--resource NAME] [--format FMT] | validate SRC...",
-	"show lists the prices of the given catalogs (default builtin:seed): resources per\n"
-	"hour, GB-month or GB under each pricing model, with the market range behind a\n"
-	"midpoint price as MID (LOW-HIGH), and LLM token prices per 1M tokens. --format csv\n"
-	"writes the catalog CSV format, which loads back. validate checks catalog files and\n"
-	"lists every finding as FILE:LINE: message; exit status 3 when there is any.\n"
-	"Sources: builtin:seed, builtin:gpu-2026-02, PATH.csv (mlcost or SkyPilot catalog),\n"
-	"PATH.json (LiteLLM model prices). See docs/pricing.md.",
-	options,
-	1,
-	CLI_MAX_POSITIONAL,
-	run};
+    "pricing",
+    "show or check pricing catalogs",
+    "show [--catalog SRC]... [--resource NAME] [--format FMT] | validate SRC...",
+    "show lists the prices of the given catalogs (default builtin:seed): resources per\n"
+    "hour, GB-month or GB under each pricing model, with the market range behind a\n"
+    "midpoint price as MID (LOW-HIGH), and LLM token prices per 1M tokens. --format csv\n"
+    "writes the catalog CSV format, which loads back. validate checks catalog files and\n"
+    "lists every finding as FILE:LINE: message; exit status 3 when there is any.\n"
+    "Sources: builtin:seed, builtin:gpu-2026-02, PATH.csv (mlcost or SkyPilot catalog),\n"
+    "PATH.json (LiteLLM model prices). See docs/pricing.md.",
+    options,
+    1,
+    CLI_MAX_POSITIONAL,
+    run};

@@ -11,7 +11,7 @@
 const mlc_store_options cli_read_only_store = {MLC_STORE_OPTIONS_VERSION, 1, 0, 0, NULL, NULL, 1};
 
 int cli_split_by(const char *cmd, const char **out, size_t *n, char *buf, size_t cap,
-		 const char *spec)
+                 const char *spec)
 {
 	char *tok, *save = NULL;
 	*n = 0;
@@ -25,14 +25,14 @@ int cli_split_by(const char *cmd, const char **out, size_t *n, char *buf, size_t
 			continue;
 		if (*n == MLC_STORE_MAX_BY)
 			return cli_error(EXIT_USAGE, "%s: at most %d --by dimensions", cmd,
-					 MLC_STORE_MAX_BY);
+			                 MLC_STORE_MAX_BY);
 		out[(*n)++] = tok;
 	}
 	return EXIT_OK;
 }
 
 void cli_group_label(char *out, size_t cap, const mlc_store_daily *d, const char *const *by,
-		     const mlc_store_series *s)
+                     const mlc_store_series *s)
 {
 	size_t used = 0;
 	out[0] = '\0';
@@ -40,7 +40,7 @@ void cli_group_label(char *out, size_t cap, const mlc_store_daily *d, const char
 		snprintf(out, cap, "(all)");
 	for (size_t i = 0; i < d->nby && used + 1 < cap; i++) {
 		int k = snprintf(out + used, cap - used, "%s%s=%s", i ? "," : "", by[i],
-				 s->values[i] ? s->values[i] : "(missing)");
+		                 s->values[i] ? s->values[i] : "(missing)");
 		used += k > 0 ? (size_t)k : 0;
 	}
 }

@@ -15,7 +15,8 @@ static int option_index(const cli_command *cmd, const char *name, size_t len)
 {
 	int i;
 	for (i = 0; cmd->options && cmd->options[i].name; i++)
-		if (strlen(cmd->options[i].name) == len && !strncmp(cmd->options[i].name, name, len))
+		if (strlen(cmd->options[i].name) == len &&
+		    !strncmp(cmd->options[i].name, name, len))
 			return i;
 	return -1;
 }
@@ -30,7 +31,7 @@ static int short_index(const cli_command *cmd, char c)
 }
 
 static int usage_error(const cli_command *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static int usage_error(const cli_command *cmd, const char *fmt, ...)
 {
@@ -53,7 +54,8 @@ static int store_value(cli_args *out, int idx, const char *value)
 			if (!strcmp(o->choices[i], value))
 				ok = 1;
 		if (!ok) {
-			fprintf(stderr, "mlcost: %s: --%s must be one of:", out->cmd->name, o->name);
+			fprintf(stderr, "mlcost: %s: --%s must be one of:", out->cmd->name,
+			        o->name);
 			for (i = 0; o->choices[i]; i++)
 				fprintf(stderr, " %s", o->choices[i]);
 			fprintf(stderr, " (got '%s')\n", value);
@@ -62,7 +64,7 @@ static int store_value(cli_args *out, int idx, const char *value)
 	}
 	if (out->nvalues[idx] >= CLI_MAX_VALUES)
 		return usage_error(out->cmd, "--%s given more than %d times", o->name,
-				   CLI_MAX_VALUES);
+		                   CLI_MAX_VALUES);
 	if (o->kind == CLI_VALUE)
 		out->nvalues[idx] = 0;
 	out->values[idx][out->nvalues[idx]++] = value;
@@ -70,7 +72,7 @@ static int store_value(cli_args *out, int idx, const char *value)
 }
 
 static int take_option(cli_args *out, int idx, const char *inline_value, int argc, char **argv,
-		       int *i)
+                       int *i)
 {
 	const cli_option *o = &out->cmd->options[idx];
 	if (o->kind == CLI_FLAG) {
@@ -83,7 +85,7 @@ static int take_option(cli_args *out, int idx, const char *inline_value, int arg
 		return store_value(out, idx, inline_value);
 	if (*i + 1 >= argc)
 		return usage_error(out->cmd, "--%s needs a value (%s)", o->name,
-				   o->metavar ? o->metavar : "VALUE");
+		                   o->metavar ? o->metavar : "VALUE");
 	(*i)++;
 	return store_value(out, idx, argv[*i]);
 }
@@ -120,13 +122,14 @@ int cli_parse(cli_args *out, const cli_command *cmd, int argc, char **argv, int 
 				return rc;
 		} else {
 			if (out->npos >= CLI_MAX_POSITIONAL)
-				return usage_error(cmd, "more than %d arguments", CLI_MAX_POSITIONAL);
+				return usage_error(cmd, "more than %d arguments",
+				                   CLI_MAX_POSITIONAL);
 			out->pos[out->npos++] = arg;
 		}
 	}
 	if (out->npos < cmd->min_positional)
 		return usage_error(cmd, "missing argument (usage: mlcost %s %s)", cmd->name,
-				   cmd->usage);
+		                   cmd->usage);
 	if (out->npos > cmd->max_positional)
 		return usage_error(cmd, "unexpected argument '%s'", out->pos[cmd->max_positional]);
 	return EXIT_OK;
@@ -137,7 +140,7 @@ static int lookup(const cli_args *a, const char *name)
 	int idx = option_index(a->cmd, name, strlen(name));
 	if (idx < 0) {
 		fprintf(stderr, "mlcost: internal error: command '%s' has no option '%s'\n",
-			a->cmd->name, name);
+		        a->cmd->name, name);
 		abort();
 	}
 	return idx;
@@ -163,6 +166,35 @@ size_t cli_list(const cli_args *a, const char *name, const char *const **out)
 	return a->nvalues[idx];
 }
 
+int cli_split_names(char **buf, const char **out, size_t max, size_t *n, const char *const *vals,
+                    size_t nvals, const char *cmd, const char *what)
+{
+	size_t total = 1, used = 0;
+	*n = 0;
+	for (size_t i = 0; i < nvals; i++)
+		total += strlen(vals[i]) + 1;
+	if (!(*buf = malloc(total)))
+		return cli_error(EXIT_RUNTIME, "out of memory");
+	for (size_t i = 0; i < nvals; i++) {
+		char *p = *buf + used, *tok, *save = NULL;
+		strcpy(p, vals[i]);
+		used += strlen(vals[i]) + 1;
+		for (tok = strtok_r(p, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			char *e = tok + strlen(tok);
+			while (*tok == ' ' || *tok == '\t')
+				tok++;
+			while (e > tok && (e[-1] == ' ' || e[-1] == '\t'))
+				*--e = '\0';
+			if (!*tok)
+				continue;
+			if (*n == max)
+				return cli_error(EXIT_USAGE, "%s: at most %zu %s", cmd, max, what);
+			out[(*n)++] = tok;
+		}
+	}
+	return EXIT_OK;
+}
+
 void cli_print_help(FILE *f, const cli_command *cmd)
 {
 	int i;
@@ -175,10 +207,12 @@ void cli_print_help(FILE *f, const cli_command *cmd)
 		char left[96];
 		if (o->short_name)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name,
-				 o->kind == CLI_FLAG ? "" : " ", o->kind == CLI_FLAG ? "" : o->metavar);
+			         o->kind == CLI_FLAG ? "" : " ",
+			         o->kind == CLI_FLAG ? "" : o->metavar);
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
-				 o->kind == CLI_FLAG ? "" : " ", o->kind == CLI_FLAG ? "" : o->metavar);
+			         o->kind == CLI_FLAG ? "" : " ",
+			         o->kind == CLI_FLAG ? "" : o->metavar);
 		fprintf(f, "  %-28s %s", left, o->help);
 		if (o->choices) {
 			size_t k;
@@ -195,7 +229,7 @@ void cli_print_help(FILE *f, const cli_command *cmd)
 	}
 	fprintf(f, "  %-28s %s\n", "-h, --help", "show this help and exit");
 	fprintf(f, "\nExit status: 0 ok, 1 runtime error, 2 usage error, 3 bad input data,\n"
-		   "4 a check, budget or coverage rule failed.\n");
+	           "4 a check, budget or coverage rule failed.\n");
 }
 
 int cli_exit_code(int rc)
