@@ -6,8 +6,9 @@
 set -eu
 
 BUILD_PKGS="gcc g++ make cmake pkg-config libfyaml-dev libjansson-dev libisal-dev libzstd-dev zlib1g-dev
-  libsqlite3-dev libpq-dev"
-TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev python3 gzip zstd postgresql"
+  libsqlite3-dev libpq-dev libmicrohttpd-dev libcurl4-openssl-dev"
+TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev python3 gzip zstd postgresql prometheus chromium
+  fonts-dejavu-core curl"
 
 pkgs="$BUILD_PKGS libcmocka-dev"
 [ "${1:-}" = "--with-test-tools" ] && pkgs="$BUILD_PKGS $TEST_PKGS"

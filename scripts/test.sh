@@ -12,10 +12,17 @@ sh scripts/install-deps.sh --with-test-tools || exit 1
 jobs=$(nproc)
 passed=0 failed=0
 
+show_failures() { # ctest log: the output of each failed test, 150 lines at most each
+  awk '/\*\*\*(Failed|Exception)|\*\*\*Timeout|Failed  *[0-9.]+ sec/ {on=1; n=0}
+       on && /^ *(Start +[0-9]+:|[0-9]+\/[0-9]+ Test +#)/ && !/\*\*\*|Failed/ {on=0}
+       on && n++ < 150 {print "  | " $0}' "$1"
+}
+
 run_ctest() { # name, build dir
   log="$2/ctest.log"
   (cd "$2" && ctest -j"$jobs" --output-on-failure --timeout 600) >"$log" 2>&1
   rc=$?
+  [ "$rc" != 0 ] && show_failures "$log"
   sed -n '/tests passed/p;/The following tests FAILED/,$p' "$log"
   total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$log")
   bad=$(sed -n 's/.* \([0-9]*\) tests failed out of.*/\1/p' "$log")
@@ -39,6 +46,7 @@ CC=clang CXX=clang++ sh scripts/build.sh build-fuzz -DCMAKE_BUILD_TYPE=Debug -DM
   -DMLC_FUZZ=ON -DMLC_FUZZ_SECONDS="${MLC_FUZZ_SECONDS:-20}" &&
   (cd build-fuzz && ctest -R '^fuzz/' -N | grep -q 'Total Tests: [1-9]') &&
   { cd build-fuzz; ctest -R '^fuzz/' -j"$jobs" --output-on-failure >ctest.log 2>&1; rc=$?; cd ..;
+    [ "$rc" != 0 ] && show_failures build-fuzz/ctest.log
     sed -n '/tests passed/p;/The following tests FAILED/,$p' build-fuzz/ctest.log
     total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' build-fuzz/ctest.log)
     bad=$(sed -n 's/.* \([0-9]*\) tests failed out of.*/\1/p' build-fuzz/ctest.log)
