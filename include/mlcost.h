@@ -17,5 +17,6 @@
 #include "mlcost/unit.h"
 #include "mlcost/policy.h"
 #include "mlcost/ledger.h"
+#include "mlcost/meter.h"
 
 #endif
