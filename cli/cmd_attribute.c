@@ -1,23 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_attribute.c - `mlcost attribute FILE... --by DIMS`: cost from billing
- * files (FOCUS, AWS CUR) grouped by tags, FOCUS columns and time buckets,
- * after filters, under one or several cost bases (SPEC §4).
+ * cmd_attribute.c - `mlcost attribute [BILLS...] --by DIMS`: cost from
+ * billing files (FOCUS, AWS CUR) grouped by tags, FOCUS columns and time
+ * buckets, after filters, under one or several cost bases (SPEC §4); with
+ * no BILLS, the same from the cost ledger (--store, default mlcost.db).
  *
- * The library reads and sums (include/mlcost/bills.h) and writes the exact
- * machine formats; this file parses the options, shows a progress line on
- * a terminal, prints the table (money rounded to cents for display only),
- * and reports skipped rows.
+ * The library reads and sums (include/mlcost/bills.h, and ledger.h for the
+ * store: the same result) and writes the exact machine formats; this file
+ * parses the options, shows a progress line on a terminal, prints the
+ * table (money rounded to cents for display only), and reports skipped
+ * rows. From the store it refuses a tag key that no record carries rather
+ * than print all cost as untagged.
  */
 #include "cli.h"
+#include "ledger_args.h"
 #include "table.h"
 
 #include <mlcost.h>
 #include <mlcost/bills.h>
+#include <mlcost/ledger.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 static const char *const formats[] = {"table", "csv", "json", NULL};
@@ -38,6 +44,7 @@ static const cli_option options[] = {
     {"lenient", 0, CLI_FLAG, NULL, "skip bad rows, count and report them", NULL, NULL},
     {"threads", 'j', CLI_VALUE, "N", "parse threads (0: one per CPU)", "0", NULL},
     {"max-groups", 0, CLI_VALUE, "N", "fail past N groups", "4194304", NULL},
+    CLI_LEDGER_STORE_OPTION,
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 #define MAX_DIMS MLC_BILLS_MAX_DIMS
@@ -225,23 +232,68 @@ static int build_options(mlc_bills_options *o, dims *d, mlc_cost_basis *bases, c
 	return EXIT_OK;
 }
 
+/* The tag key of a filter "tag:KEY=V" / "tag:KEY!=V" into out; 0 when not a tag. */
+static int where_tag(char *out, size_t cap, const char *w)
+{
+	const char *eq = strchr(w, '=');
+	size_t n = eq ? (size_t)(eq - w) : 0;
+	while (*w == ' ' && n)
+		w++, n--;
+	if (n && w[n - 1] == '!')
+		n--;
+	if (n <= 4 || n >= cap || strncasecmp(w, "tag:", 4) != 0)
+		return 0;
+	memcpy(out, w, n);
+	out[n] = '\0';
+	return 1;
+}
+
+/* From the store, a tag key on no record would show all cost as untagged (or
+ * match nothing): refuse it, saying why. A dimension with a value is kept. */
+static int check_ledger_tags(mlc_store *st, const mlc_bills_result *r, const mlc_bills_options *o)
+{
+	char key[256];
+	int rc = EXIT_OK;
+	for (size_t d = 0; d < r->nby && rc == EXIT_OK; d++) {
+		size_t g = 0;
+		if (strncasecmp(r->by[d], "tag:", 4) != 0)
+			continue;
+		while (g < r->ngroups && !r->groups[g].values[d])
+			g++;
+		if (g == r->ngroups)
+			rc = cli_ledger_tag(st, "attribute", r->by[d], o->aliases);
+	}
+	for (size_t i = 0; i < o->nwhere && rc == EXIT_OK; i++)
+		if (where_tag(key, sizeof(key), o->where[i]))
+			rc = cli_ledger_tag(st, "attribute", key, o->aliases);
+	return rc;
+}
+
 static int run(const cli_args *a)
 {
 	mlc_bills_options o = MLC_BILLS_OPTIONS_INIT;
 	mlc_cost_basis bases[MLC_COST_BASIS_COUNT];
 	mlc_bills_result *r = NULL;
+	mlc_store *st = NULL;
 	dims d;
 	const char *fmt = cli_value(a, "format");
 	int rc;
 	memset(&d, 0, sizeof(d));
-	if ((rc = build_options(&o, &d, bases, a)) != EXIT_OK)
+	if ((rc = build_options(&o, &d, bases, a)) != EXIT_OK ||
+	    (rc = cli_ledger_open(&st, a, "attribute")) != EXIT_OK)
 		goto done;
-	rc = mlc_bills_aggregate(&r, a->pos, a->npos, &o);
-	clear_progress();
+	if (st) {
+		rc = mlc_ledger_aggregate(&r, st, &o);
+	} else {
+		rc = mlc_bills_aggregate(&r, a->pos, a->npos, &o);
+		clear_progress();
+	}
 	if (rc != 0) {
 		rc = cli_fail(rc);
 		goto done;
 	}
+	if (st && (rc = check_ledger_tags(st, r, &o)) != EXIT_OK)
+		goto done;
 	report_skipped(r);
 	if (!strcmp(fmt, "table"))
 		rc = print_table(r) ? cli_error(EXIT_RUNTIME, "out of memory") : EXIT_OK;
@@ -250,23 +302,29 @@ static int run(const cli_args *a)
 		rc = cli_fail(rc);
 done:
 	mlc_bills_result_free(r);
+	mlc_store_close(st);
 	free(d.buf);
 	return rc;
 }
 
 const cli_command cmd_attribute = {
     "attribute",
-    "cost from billing files (FOCUS, AWS CUR) by tags, columns and time",
-    "FILE... [--by DIMS] [--bucket hour|day|month] [--where KEY=VALUE]...\n"
-    "       [--from T] [--to T] [--cost BASIS[,BASIS]] [--format table|csv|json]\n"
-    "       [--aliases FILE] [--lenient] [--threads N]",
+    "cost from billing files (FOCUS, AWS CUR) or the ledger by tags, columns and time",
+    "[BILLS...] [--store STORE] [--by DIMS] [--bucket hour|day|month]\n"
+    "       [--where KEY=VALUE]... [--from T] [--to T] [--cost BASIS[,BASIS]]\n"
+    "       [--format table|csv|json] [--aliases FILE] [--lenient] [--threads N]",
     "Reads FOCUS 1.0-1.2 and AWS CUR (legacy, 2.0, Athena) CSV, plain, .gz or .zst,\n"
     "or - for stdin; the format is detected from each file's header. Sums are exact;\n"
     "csv and json print every digit, the table rounds to cents. Rows are sorted by\n"
     "cost, largest first. A missing tag is empty in csv, null in json, (untagged)\n"
     "in the table. --where on one KEY several times keeps rows matching any value;\n"
-    "different keys must all match. Semantics and examples: docs/attribute.md.",
+    "different keys must all match.\n"
+    "With no BILLS, reads the cost ledger that mlcost ingest wrote (--store, default\n"
+    "mlcost.db) and prints the same: it keeps ProviderName, BillingAccountId,\n"
+    "BillingCurrency, SubAccountId, ServiceName, RegionId, ChargeCategory,\n"
+    "PricingCategory and the ingested tag keys, by the hour; other dimensions\n"
+    "(ResourceId, SkuId, ...) need the bills. Semantics and examples: docs/attribute.md.",
     options,
-    1,
+    0,
     CLI_MAX_POSITIONAL,
     run};

@@ -2,9 +2,10 @@
 /*
  * cmd_check.c - `mlcost check --policy POLICY.yaml`: the CI guardrail of
  * SPEC §7. The library loads the policy and evaluates its rules against
- * the store, the budgets file, the registry manifest and an optional cost
- * profile (mlc_policy_check); this file prints each finding with its
- * evidence, writes JUnit XML with --junit and exits 4 when a rule failed.
+ * the store, the budgets file, the registry manifest, an optional usage
+ * file and an optional cost profile (mlc_policy_check); this file prints
+ * each finding with its evidence, writes JUnit XML with --junit and exits
+ * 4 when a rule failed.
  */
 #include "cli.h"
 #include "ledger_args.h"
@@ -19,6 +20,10 @@ static const cli_option options[] = {
     {"policy", 'p', CLI_VALUE, "FILE", "the policy (YAML)", NULL, NULL},
     {"store", 's', CLI_VALUE, "STORE", "SQLite file or postgres://... URL", MLC_STORE_DEFAULT,
      NULL},
+    {"usage", 'u', CLI_VALUE, "CSV",
+     "requests per day and model (date,model_id,requests) for max_cost_per_1k of deployed "
+     "models",
+     NULL, NULL},
     {"profile", 0, CLI_VALUE, "PROFILE", "cost profile for max_cost_per_1k (models not deployed)",
      NULL, NULL},
     {"cost", 'c', CLI_VALUE, "BASIS", "billed, effective, list or contracted", "effective", NULL},
@@ -56,6 +61,7 @@ static int run(const cli_args *a)
 	if (mlc_cost_basis_parse(&o.basis, cli_value(a, "cost")))
 		return cli_error(EXIT_USAGE, "check: %s", mlc_error_message());
 	o.profile = cli_value(a, "profile");
+	o.usage = cli_value(a, "usage");
 	if ((rc = mlc_policy_load_file(&p, path)) ||
 	    (rc = mlc_store_open(&st, cli_value(a, "store"), &cli_read_only_store)) ||
 	    (rc = mlc_policy_check(&r, p, st, &o))) {
@@ -83,13 +89,16 @@ done:
 const cli_command cmd_check = {
     "check",
     "CI guardrail: check tags, cost per 1k, budgets and registry entries against a policy",
-    "--policy POLICY.yaml [--store STORE] [--profile PROFILE] [--junit FILE]",
+    "--policy POLICY.yaml [--store STORE] [--usage USAGE.csv] [--profile PROFILE]\n"
+    "       [--cost BASIS] [--junit FILE] [--quiet]",
     "Evaluates the rules of a policy file (docs/check.md): required tag keys with a\n"
     "minimum coverage by cost over the store; a maximum cost per 1,000 requests per\n"
-    "model (estimated from --profile: the store keeps no request counts); budgets\n"
-    "not to be exceeded by the actual or the forecast at period end; model registry\n"
-    "entries that must carry version, created_at and lineage. Prints each finding\n"
-    "with its evidence; --junit writes JUnit XML; exit 4 when any rule fails.",
+    "model, measured for deployed models from the store's cost by tag model_id and the\n"
+    "requests of --usage (over the days the usage file covers), and estimated from\n"
+    "--profile for models without requests (not yet deployed); budgets not to be\n"
+    "exceeded by the actual or the forecast at period end; model registry entries\n"
+    "that must carry version, created_at and lineage. Prints each finding with its\n"
+    "evidence; --junit writes JUnit XML; exit 4 when any rule fails.",
     options,
     0,
     0,

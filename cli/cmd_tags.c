@@ -1,19 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_tags.c - `mlcost tags FILE... --require KEYS`: tag coverage of bills
- * (SPEC §4): per required key the share of cost and of rows carrying it,
- * the same for all keys together, and the resources with the most cost on
- * rows that lack one. With --fail-under PCT it is a guardrail: exit 4 when
- * any key's cost coverage is below PCT.
+ * cmd_tags.c - `mlcost tags [BILLS...] --require KEYS`: tag coverage of
+ * bills (SPEC §4): per required key the share of cost and of rows carrying
+ * it, the same for all keys together, and the resources with the most cost
+ * on rows that lack one. With --fail-under PCT it is a guardrail: exit 4
+ * when any key's cost coverage is below PCT. With no BILLS, the same shares
+ * from the cost ledger (--store); it keeps no ResourceId, so the untagged
+ * resources are not listed, and the output says so.
  *
- * The library computes (mlc_bills_coverage) and writes csv/json; this file
- * parses options and prints the tables.
+ * The library computes (mlc_bills_coverage, mlc_ledger_coverage) and
+ * writes csv/json; this file parses options and prints the tables.
  */
 #include "cli.h"
+#include "ledger_args.h"
 #include "table.h"
 
 #include <mlcost.h>
 #include <mlcost/bills.h>
+#include <mlcost/ledger.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +41,7 @@ static const cli_option options[] = {
     {"aliases", 0, CLI_VALUE, "FILE", "tag-key alias file (YAML)", NULL, NULL},
     {"lenient", 0, CLI_FLAG, NULL, "skip bad rows, count and report them", NULL, NULL},
     {"threads", 'j', CLI_VALUE, "N", "parse threads (0: one per CPU)", "0", NULL},
+    CLI_LEDGER_STORE_OPTION,
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 #define MAX_KEYS MLC_COVERAGE_MAX_KEYS
@@ -141,11 +146,16 @@ static void missing_text(char *out, size_t n, const mlc_tag_coverage *c, uint32_
 		}
 }
 
-static int print_untagged(const mlc_tag_coverage *c, size_t top)
+static int print_untagged(const mlc_tag_coverage *c, size_t top, int from_store)
 {
 	static const char *const head[] = {"ResourceId", "ServiceName", "missing", "cost", "rows"};
 	cli_table *t;
 	int rc = 0;
+	if (from_store) {
+		printf("\nUntagged resources: not in the store, which keeps no ResourceId; run "
+		       "mlcost tags on the bills to list them.\n");
+		return 0;
+	}
 	if (!c->nuntagged || !top) {
 		printf("\nNo cost on rows lacking a required key.\n");
 		return 0;
@@ -228,7 +238,7 @@ static int build_options(mlc_bills_options *o, mlc_cost_basis *basis, const cli_
 	return EXIT_OK;
 }
 
-static int output(const mlc_tag_coverage *c, const char *fmt, size_t top)
+static int output(const mlc_tag_coverage *c, const char *fmt, size_t top, int from_store)
 {
 	int rc;
 	if (strcmp(fmt, "table") != 0) {
@@ -236,9 +246,32 @@ static int output(const mlc_tag_coverage *c, const char *fmt, size_t top)
 		                            top, stdout);
 		return rc ? cli_fail(rc) : EXIT_OK;
 	}
-	if (print_keys(c) || print_untagged(c, top))
+	if (print_keys(c) || print_untagged(c, top, from_store))
 		return cli_error(EXIT_RUNTIME, "out of memory");
 	return EXIT_OK;
+}
+
+/* From the store, a key that no record carries reads 0%: that is the answer
+ * when no bill has it, but not when the ingests did not keep it, which the
+ * store cannot tell. Say so (a warning: the shares stay as they are). */
+static int warn_unkept(mlc_store *st, const mlc_tag_coverage *c, const char *aliases)
+{
+	char keys[1024];
+	size_t used = 0, n = 0;
+	int has, rc = EXIT_OK;
+	keys[0] = '\0';
+	for (size_t i = 0; i < c->nkeys && rc == EXIT_OK; i++) {
+		if (c->keys[i].rows ||
+		    (rc = cli_ledger_has_tag(&has, st, c->keys[i].key, aliases)) || has)
+			continue;
+		if (used + strlen(c->keys[i].key) + 2 < sizeof(keys))
+			used += (size_t)snprintf(keys + used, sizeof(keys) - used, "%s%s",
+			                         n ? "," : "", c->keys[i].key);
+		n++;
+	}
+	if (rc == EXIT_OK && n)
+		cli_ledger_unkept("tags", keys, n, 0);
+	return rc;
 }
 
 static int run(const cli_args *a)
@@ -246,6 +279,7 @@ static int run(const cli_args *a)
 	mlc_bills_options o = MLC_BILLS_OPTIONS_INIT;
 	mlc_cost_basis basis;
 	mlc_tag_coverage *c = NULL;
+	mlc_store *st = NULL;
 	const char *keys[MAX_KEYS], *under_text = cli_value(a, "fail-under");
 	char kbuf[2048];
 	size_t nkeys;
@@ -254,25 +288,34 @@ static int run(const cli_args *a)
 	if ((rc = split_keys(keys, &nkeys, kbuf, sizeof(kbuf), cli_value(a, "require"))) ||
 	    (rc = parse_number(&top, "top", cli_value(a, "top"), 1e9)) ||
 	    (under_text && (rc = parse_number(&under, "fail-under", under_text, 100))) ||
-	    (rc = build_options(&o, &basis, a)))
+	    (rc = build_options(&o, &basis, a)) || (rc = cli_ledger_open(&st, a, "tags")))
 		return rc;
-	rc = mlc_bills_coverage(&c, a->pos, a->npos, keys, nkeys, &o);
+	if (st)
+		rc = mlc_ledger_coverage(&c, st, keys, nkeys, &o);
+	else
+		rc = mlc_bills_coverage(&c, a->pos, a->npos, keys, nkeys, &o);
 	if (progress_shown)
 		fputs("\r\033[K", stderr);
-	if (rc != 0)
-		return cli_fail(rc);
+	if (rc != 0) {
+		rc = cli_fail(rc);
+		goto done;
+	}
 	report_skipped(c);
-	rc = output(c, cli_value(a, "format"), (size_t)top);
+	if (st && (rc = warn_unkept(st, c, o.aliases)) != EXIT_OK)
+		goto done;
+	rc = output(c, cli_value(a, "format"), (size_t)top, st != NULL);
 	if (rc == EXIT_OK && under_text)
 		rc = check_threshold(c, under);
+done:
 	mlc_tag_coverage_free(c);
+	mlc_store_close(st);
 	return rc;
 }
 
 const cli_command cmd_tags = {
     "tags",
-    "tag coverage of billing files: share of cost and rows carrying each key",
-    "FILE... [--require KEYS] [--fail-under PCT] [--top N]\n"
+    "tag coverage of billing files or the ledger: share of cost and rows carrying each key",
+    "[BILLS...] [--store STORE] [--require KEYS] [--fail-under PCT] [--top N]\n"
     "       [--format table|csv|json] [--where KEY=VALUE]... [--from T] [--to T]\n"
     "       [--cost BASIS] [--aliases FILE] [--lenient] [--threads N]",
     "For each required tag key, the share of cost and of rows that carry it (keys\n"
@@ -280,8 +323,12 @@ const cli_command cmd_tags = {
     "carries all of them, and the resources with the most cost on rows lacking a\n"
     "key. --fail-under PCT exits 4 when a key's cost share is below PCT (a CI\n"
     "guardrail). csv lists the keys; json also the top untagged resources.\n"
+    "With no BILLS, reads the cost ledger (--store, default mlcost.db): the same\n"
+    "shares (rows are the billing rows the ingest counted), but no untagged\n"
+    "resources, since the ledger keeps no ResourceId (json: \"untagged\": null).\n"
+    "A key no stored record carries is warned about: the ingest may not have kept it.\n"
     "Details: docs/tags.md.",
     options,
-    1,
+    0,
     CLI_MAX_POSITIONAL,
     run};

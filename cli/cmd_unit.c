@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_unit.c - `mlcost unit BILLS... --usage USAGE.csv`: cost per request
+ * cmd_unit.c - `mlcost unit [BILLS...] --usage USAGE.csv`: cost per request
  * and per 1,000 requests per model and period (optionally per lifecycle
  * phase) and per model overall, from the bills' attributed cost and a usage
  * CSV, with training amortized over the requests until the next retrain
- * (--retrain-every) (SPEC §5, docs/unit-cost.md).
+ * (--retrain-every) (SPEC §5, docs/unit-cost.md). With no BILLS, the cost
+ * comes from the ledger (--store, default mlcost.db).
  *
  * The library reads, joins, divides exactly and writes the machine formats
  * (include/mlcost/unit.h); this file parses options and prints the tables
@@ -12,10 +13,12 @@
  * only). Rows without usage show n/a, never 0.
  */
 #include "cli.h"
+#include "ledger_args.h"
 #include "table.h"
 
 #include <mlcost.h>
 #include <mlcost/bills.h>
+#include <mlcost/ledger.h>
 #include <mlcost/unit.h>
 
 #include <stdio.h>
@@ -37,6 +40,7 @@ static const cli_option options[] = {
     {"format", 'f', CLI_VALUE, "FMT", "output format", "table", formats},
     {"aliases", 0, CLI_VALUE, "FILE", "tag-key alias file (YAML)", NULL, NULL},
     {"lenient", 0, CLI_FLAG, NULL, "skip bad rows, count and report them", NULL, NULL},
+    CLI_LEDGER_STORE_OPTION,
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 static void report_skipped(const mlc_unit_result *r)
@@ -179,6 +183,41 @@ static int print_table(const mlc_unit_result *r)
 	return 0;
 }
 
+/* From the store, a model tag no record carries would put all cost under
+ * (untagged); a phase tag likewise would hide training from --by-phase and
+ * --retrain-every. Refuse, saying why. */
+static int check_ledger_tags(mlc_store *st, const mlc_unit_result *r, const mlc_unit_options *o)
+{
+	size_t i = 0;
+	int rc = EXIT_OK;
+	while (i < r->nmodels && (!r->models[i].model || (r->models[i].flags & MLC_UNIT_NO_COST)))
+		i++; /* usage names models too: only a model with cost shows the tag kept */
+	if (i == r->nmodels)
+		rc = cli_ledger_tag(st, "unit", o->model_tag, o->aliases);
+	if (rc == EXIT_OK && (o->by_phase || o->retrain_every))
+		rc = cli_ledger_tag(st, "unit", o->phase_tag, o->aliases);
+	return rc;
+}
+
+static int compute(mlc_unit_result **r, const cli_args *a, const char *usage,
+                   const mlc_unit_options *o)
+{
+	mlc_store *st = NULL;
+	int rc;
+	if ((rc = cli_ledger_open(&st, a, "unit")) != EXIT_OK)
+		return rc;
+	if (st)
+		rc = mlc_ledger_unit(r, st, usage, o);
+	else
+		rc = mlc_unit_run(r, a->pos, a->npos, usage, o);
+	if (rc != 0)
+		rc = cli_fail(rc);
+	else if (st)
+		rc = check_ledger_tags(st, *r, o);
+	mlc_store_close(st);
+	return rc;
+}
+
 static int run(const cli_args *a)
 {
 	mlc_unit_options o = MLC_UNIT_OPTIONS_INIT;
@@ -200,8 +239,10 @@ static int run(const cli_args *a)
 	o.phase_tag = cli_value(a, "phase-tag");
 	o.aliases = cli_value(a, "aliases");
 	o.lenient = cli_flag(a, "lenient");
-	if ((rc = mlc_unit_run(&r, a->pos, a->npos, usage, &o)) != 0)
-		return cli_fail(rc);
+	if ((rc = compute(&r, a, usage, &o)) != EXIT_OK) {
+		mlc_unit_result_free(r);
+		return rc;
+	}
 	report_skipped(r);
 	if (!strcmp(fmt, "table"))
 		rc = print_table(r) ? cli_error(EXIT_RUNTIME, "out of memory") : EXIT_OK;
@@ -214,18 +255,20 @@ static int run(const cli_args *a)
 
 const cli_command cmd_unit = {
     "unit",
-    "cost per request and per 1,000 requests per model, from bills and usage",
-    "BILLS... --usage USAGE.csv [--bucket hour|day|month] [--by-phase]\n"
-    "       [--retrain-every 30d] [--model-tag KEY] [--phase-tag KEY] [--cost BASIS]\n"
-    "       [--format table|csv|json] [--aliases FILE] [--lenient]",
+    "cost per request and per 1,000 requests per model, from bills or the ledger and usage",
+    "[BILLS...] --usage USAGE.csv [--store STORE] [--bucket hour|day|month]\n"
+    "       [--by-phase] [--retrain-every 30d] [--model-tag KEY] [--phase-tag KEY]\n"
+    "       [--cost BASIS] [--format table|csv|json] [--aliases FILE] [--lenient]",
     "Attributes the bills' cost to models (tag model_id) per period and joins it with the\n"
     "usage CSV (date,model_id,requests[,input_tokens,output_tokens]). Prints cost per\n"
     "request and per 1,000 requests per model and period, then per model overall.\n"
     "With --retrain-every, cost whose lifecycle_phase is training is spread over the\n"
     "requests served until the next retrain; what lies beyond the usage data is shown\n"
     "as unamortized. Models with cost but no usage, and usage with no cost, are listed.\n"
+    "With no BILLS, the cost comes from the ledger that mlcost ingest wrote (--store,\n"
+    "default mlcost.db), which must have kept the model (and phase) tags.\n"
     "Rules: docs/unit-cost.md.",
     options,
-    1,
+    0,
     CLI_MAX_POSITIONAL,
     run};

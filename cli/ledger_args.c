@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 const mlc_store_options cli_read_only_store = {MLC_STORE_OPTIONS_VERSION, 1, 0, 0, NULL, NULL, 1};
 
@@ -58,4 +59,50 @@ void cli_json_str(const char *s)
 			putchar(c);
 	}
 	putchar('"');
+}
+
+int cli_ledger_open(mlc_store **out, const cli_args *a, const char *cmd)
+{
+	const char *url = cli_value(a, "store");
+	int rc;
+	*out = NULL;
+	if (a->npos) {
+		if (url)
+			return cli_error(
+			    EXIT_USAGE,
+			    "%s: --store reads the ledger instead of bills: give BILLS "
+			    "or --store, not both",
+			    cmd);
+		return EXIT_OK;
+	}
+	if ((rc = mlc_store_open(out, url ? url : MLC_STORE_DEFAULT, &cli_read_only_store)) != 0) {
+		*out = NULL;
+		return cli_fail(rc);
+	}
+	return EXIT_OK;
+}
+
+int cli_ledger_has_tag(int *out, mlc_store *st, const char *key, const char *aliases)
+{
+	int rc = mlc_ledger_has_tag(out, st, key, aliases);
+	return rc ? cli_fail(rc) : EXIT_OK;
+}
+
+void cli_ledger_unkept(const char *cmd, const char *keys, size_t n, int fatal)
+{
+	fprintf(stderr,
+	        "mlcost: %s%s: no record in the store carries the tag%s %s: the ingests did not "
+	        "keep %s (mlcost ingest --tags ...,%s), or no billed row has %s; give the bills "
+	        "to tell\n",
+	        fatal ? "" : "warning: ", cmd, n == 1 ? "" : "s", keys, n == 1 ? "it" : "them",
+	        keys, n == 1 ? "it" : "them");
+}
+
+int cli_ledger_tag(mlc_store *st, const char *cmd, const char *key, const char *aliases)
+{
+	int has, rc;
+	if ((rc = cli_ledger_has_tag(&has, st, key, aliases)) != EXIT_OK || has)
+		return rc;
+	cli_ledger_unkept(cmd, strncasecmp(key, "tag:", 4) ? key : key + 4, 1, 1);
+	return EXIT_BAD_INPUT;
 }

@@ -43,6 +43,10 @@ int mlc_allocate__convert(alloc_state *s, const mlc_allocate_options *o);
 int mlc_allocate__collect_errors(char ***out, size_t *n, const mlc_bills_result *br,
                                  const mlc_usage *u);
 
+/* mlc_unit_run over any source of the bills' result (unit_api.c). */
+int mlc_unit__run(mlc_unit_result **out, bills_source_fn source, void *ctx,
+                  const char *usage_path, const mlc_unit_options *opts);
+
 /* Writers' helpers (allocate_api_write.c): an exact amount as a bare
  * number; a period label or "" when not bucketed. */
 void mlc_allocate__put_amount(FILE *f, mlc_amount a);

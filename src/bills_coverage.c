@@ -6,6 +6,10 @@
  * the resources whose rows lack a key, largest untagged cost first. Also
  * its CSV and JSON output.
  *
+ * The aggregation is a source (bills_source_fn): the bills, or the cost
+ * ledger read back (store_bills.c), which keeps no ResourceId and so
+ * answers the shares but not the resources.
+ *
  * What it is not: a policy checker; --fail-under and `mlcost check` compare
  * the shares this returns with their thresholds.
  */
@@ -29,6 +33,7 @@ typedef struct coverage_impl {
 	char pct[MLC_COVERAGE_MAX_KEYS + 1][2][PCT_TEXT];
 	char *names[MLC_COVERAGE_MAX_KEYS];
 	mlc_untagged_resource *untagged;
+	int no_resources; /* the source keeps no ResourceId: JSON "untagged" is null */
 } coverage_impl;
 
 void mlc_tag_coverage_free(mlc_tag_coverage *c)
@@ -215,8 +220,21 @@ static int key_names(coverage_impl *C, const char *const *keys, size_t nkeys)
 	return 0;
 }
 
+static int from_files(mlc_bills_result **out, const mlc_bills_options *o, void *ctx)
+{
+	const bills_files *f = ctx;
+	return mlc_bills_aggregate(out, f->files, f->nfiles, o);
+}
+
 int mlc_bills_coverage(mlc_tag_coverage **out, const char *const *files, size_t nfiles,
                        const char *const *keys, size_t nkeys, const mlc_bills_options *opts)
+{
+	bills_files f = {files, nfiles};
+	return mlc_bills__coverage(out, from_files, &f, 1, keys, nkeys, opts);
+}
+
+int mlc_bills__coverage(mlc_tag_coverage **out, bills_source_fn source, void *ctx, int resources,
+                        const char *const *keys, size_t nkeys, const mlc_bills_options *opts)
 {
 	static const char *const by[] = {"ResourceId", "ServiceName"};
 	coverage_impl *C;
@@ -230,15 +248,14 @@ int mlc_bills_coverage(mlc_tag_coverage **out, const char *const *files, size_t 
 	if (!(C = mlcu_calloc(1, sizeof(*C))))
 		return mlcu_error_oom();
 	o = *opts;
-	o.by = by;
-	o.nby = 2;
+	o.by = resources ? by : NULL;
+	o.nby = resources ? 2 : 0;
 	o.bucket = MLC_BUCKET_NONE;
 	o.presence = (const char *const *)C->names;
 	o.npresence = nkeys;
 	o.nbases = o.nbases ? 1 : 0;
 	full = nkeys == 32 ? UINT32_MAX : ((uint32_t)1 << nkeys) - 1;
-	if ((rc = key_names(C, keys, nkeys)) < 0 ||
-	    (rc = mlc_bills_aggregate(&C->res, files, nfiles, &o)) < 0)
+	if ((rc = key_names(C, keys, nkeys)) < 0 || (rc = source(&C->res, &o, ctx)) < 0)
 		goto done;
 	C->pub.basis = C->res->bases[0];
 	C->pub.currency = C->res->currency;
@@ -250,7 +267,9 @@ int mlc_bills_coverage(mlc_tag_coverage **out, const char *const *files, size_t 
 	C->pub.nerrors = C->res->nerrors;
 	C->pub.keys = C->keys;
 	C->pub.nkeys = nkeys;
-	if ((rc = sum_keys(C, nkeys, full)) < 0 || (rc = collect_untagged(C, full)) < 0)
+	C->no_resources = !resources;
+	if ((rc = sum_keys(C, nkeys, full)) < 0 ||
+	    (resources && (rc = collect_untagged(C, full)) < 0))
 		goto done;
 done:
 	if (rc < 0)
@@ -320,6 +339,10 @@ static void write_json(const coverage_impl *C, size_t top, FILE *f)
 	}
 	fputs("],\n\"all\":", f);
 	json_key(f, &c->all, C->pct[MLC_COVERAGE_MAX_KEYS]);
+	if (C->no_resources) {
+		fputs(",\n\"untagged\":null}\n", f);
+		return;
+	}
 	fputs(",\n\"untagged\":[", f);
 	for (size_t i = 0; i < c->nuntagged && i < top; i++) {
 		fputs(i ? ",\n" : "\n", f);

@@ -10,7 +10,8 @@
  * filters, per-file plan), bills_scan.c (the row loop of one chunk),
  * bills_run.c (files, chunking, threads, verification, errors),
  * bills_result.c (the public result, sorting, amounts), bills_write.c
- * (CSV and JSON), bills_coverage.c (tag coverage).
+ * (CSV and JSON), bills_coverage.c (tag coverage); store_bills.c reads the
+ * ledger back into the same result.
  * Design and decisions: docs/attribute.md.
  */
 #ifndef MLC_BILLS_INTERNAL_H
@@ -209,6 +210,23 @@ extern uint64_t mlc_bills__min_chunk;
 int mlc_bills__result_build(mlc_bills_result **out, bills_agg *agg, const bills_cfg *c,
                             uint64_t rows_read, uint64_t rows_skipped, char **errors,
                             size_t nerrors, mlc_bills_file *files, size_t nfiles);
+
+/* ---- other sources of a result ------------------------------------------------------------- */
+
+/* What aggregates like mlc_bills_aggregate over its own input: the bills
+ * (bills_files as ctx), or the cost ledger (store_bills.c). Tag coverage
+ * and unit cost take one, so they answer from either. */
+typedef int (*bills_source_fn)(mlc_bills_result **out, const mlc_bills_options *o, void *ctx);
+
+typedef struct bills_files {
+	const char *const *files;
+	size_t nfiles;
+} bills_files;
+
+/* mlc_bills_coverage over source. resources = 0 for a source without
+ * ResourceId: the shares only, no untagged resources (JSON "untagged":null). */
+int mlc_bills__coverage(mlc_tag_coverage **out, bills_source_fn source, void *ctx, int resources,
+                        const char *const *keys, size_t nkeys, const mlc_bills_options *opts);
 
 /* Output helpers (bills_write.c): a CSV field quoted as RFC 4180 needs; a
  * JSON string (escaped, invalid UTF-8 as U+FFFD). */

@@ -6,10 +6,11 @@
  * to policy_registry.c. Every rule gives findings with their evidence; a
  * failed rule is a finding, never an error.
  *
- * Cost per 1k: the ledger keeps cost, not requests, so the store cannot
- * give a cost per request; models are measured from a cost profile
- * (--profile, mlc_estimate_profile) and, without one, the rule is skipped
- * with a finding that says so (docs/check.md).
+ * Cost per 1k: the ledger keeps cost, not requests. Deployed models are
+ * measured from the store's cost and a usage CSV (--usage,
+ * policy_usage.c); models without requests there (not yet deployed) are
+ * estimated from a cost profile (--profile, mlc_estimate_profile); with
+ * neither, the rule is skipped with a finding that says so (docs/check.md).
  */
 #include "policy_internal.h"
 #include "mlcost/costmodel.h"
@@ -146,50 +147,126 @@ static int limit_of(double *out, const mlc_policy *p, const char *model)
 	return p->has_default;
 }
 
-static int cost_models(mlc_policy__findings *f, const mlc_policy *p, const mlc_estimate *e,
-                       const char *profile)
+/* A model the store and the usage file measure: cost in the window, and requests. */
+static int measured(const mlc_policy__measured *m, const char *model)
 {
+	const mlc_policy__model_cost *c = m ? mlc_policy__measured_find(m, model) : NULL;
+	return c && c->has_cost && c->requests;
+}
+
+static int in_profile(const mlc_estimate *e, const char *model)
+{
+	for (size_t i = 0; e && i < e->nmodels; i++)
+		if (!strcmp(e->models[i].name, model))
+			return 1;
+	return 0;
+}
+
+/* The deployed models: measured, or why not (unless the profile has them). */
+static int usage_models(mlc_policy__findings *f, const mlc_policy *p, const mlc_policy__measured *m,
+                        const mlc_estimate *e, const char *usage)
+{
+	char from[32], to[32];
 	int rc = 0;
-	for (size_t i = 0; i < e->nmodels && !rc; i++) {
-		const mlc_model_estimate *m = &e->models[i];
-		double lim;
-		if (!limit_of(&lim, p, m->name))
+	mlc_time_bucket_label(from, sizeof(from), m->first, MLC_BUCKET_DAY);
+	mlc_time_bucket_label(to, sizeof(to), m->last, MLC_BUCKET_DAY);
+	for (size_t i = 0; i < m->n && !rc; i++) {
+		const mlc_policy__model_cost *c = &m->models[i];
+		double lim, cost = mlc_amount_to_double(c->cost), per1k;
+		if (!limit_of(&lim, p, c->model) ||
+		    (!measured(m, c->model) && in_profile(e, c->model)))
 			continue;
-		if (!m->has_unit)
-			rc = mlc_policy__add(f, "max_cost_per_1k", m->name, MLC_POLICY_SKIP,
-			                     "%s: no requests per month in the profile", profile);
-		else
+		if (!c->requests) {
 			rc = mlc_policy__add(
-			    f, "max_cost_per_1k", m->name,
-			    m->cost_per_1k <= lim ? MLC_POLICY_PASS : MLC_POLICY_FAIL,
-			    "estimated %.6g %s per 1,000 requests (%.6g requests/month, from %s); "
-			    "maximum %.6g",
-			    m->cost_per_1k, e->currency, m->requests_per_month, profile, lim);
-	}
-	for (size_t i = 0; i < p->nmodels && !rc; i++) {
-		size_t k = 0;
-		while (k < e->nmodels && strcmp(e->models[k].name, p->model_names[i]))
-			k++;
-		if (k == e->nmodels)
-			rc = mlc_policy__add(f, "max_cost_per_1k", p->model_names[i],
-			                     MLC_POLICY_SKIP, "model not in %s", profile);
+			    f, "max_cost_per_1k", c->model, MLC_POLICY_SKIP,
+			    "cost %.2f in the store but no requests in %s from %s to %s", cost,
+			    usage, from, to);
+		} else if (!c->has_cost) {
+			rc = mlc_policy__add(
+			    f, "max_cost_per_1k", c->model, MLC_POLICY_SKIP,
+			    "%llu requests in %s but no cost in the store (is its cost "
+			    "tagged model_id?)",
+			    (unsigned long long)c->requests, usage);
+		} else {
+			per1k = cost * 1000 / (double)c->requests;
+			rc = mlc_policy__add(f, "max_cost_per_1k", c->model,
+			                     per1k <= lim ? MLC_POLICY_PASS : MLC_POLICY_FAIL,
+			                     "measured %.6g %s per 1,000 requests (cost %.2f over "
+			                     "%llu requests, %s to %s, "
+			                     "from the store and %s); maximum %.6g",
+			                     per1k, m->currency ? m->currency : "", cost,
+			                     (unsigned long long)c->requests, from, to, usage, lim);
+		}
 	}
 	return rc;
 }
 
-static int check_cost(mlc_policy__findings *f, const mlc_policy *p, const char *profile)
+/* The profile's models that the usage does not measure (not yet deployed). */
+static int profile_models(mlc_policy__findings *f, const mlc_policy *p, const mlc_estimate *e,
+                          const char *profile, const mlc_policy__measured *m)
 {
+	int rc = 0;
+	for (size_t i = 0; e && i < e->nmodels && !rc; i++) {
+		const mlc_model_estimate *x = &e->models[i];
+		double lim;
+		if (!limit_of(&lim, p, x->name) || measured(m, x->name))
+			continue;
+		if (!x->has_unit)
+			rc = mlc_policy__add(f, "max_cost_per_1k", x->name, MLC_POLICY_SKIP,
+			                     "%s: no requests per month in the profile", profile);
+		else
+			rc = mlc_policy__add(
+			    f, "max_cost_per_1k", x->name,
+			    x->cost_per_1k <= lim ? MLC_POLICY_PASS : MLC_POLICY_FAIL,
+			    "estimated %.6g %s per 1,000 requests (%.6g requests/month, from %s); "
+			    "maximum %.6g",
+			    x->cost_per_1k, e->currency, x->requests_per_month, profile, lim);
+	}
+	return rc;
+}
+
+/* Models the policy names that neither the usage nor the profile has. */
+static int unknown_models(mlc_policy__findings *f, const mlc_policy *p, const mlc_estimate *e,
+                          const mlc_policy_check_options *o, const mlc_policy__measured *m)
+{
+	int rc = 0;
+	for (size_t i = 0; i < p->nmodels && !rc; i++) {
+		const char *name = p->model_names[i];
+		if (in_profile(e, name) || (m && mlc_policy__measured_find(m, name)))
+			continue;
+		if (!o->usage)
+			rc = mlc_policy__add(f, "max_cost_per_1k", name, MLC_POLICY_SKIP,
+			                     "model not in %s", o->profile);
+		else
+			rc = mlc_policy__add(f, "max_cost_per_1k", name, MLC_POLICY_SKIP,
+			                     "no cost in the store with requests in %s%s%s",
+			                     o->usage, o->profile ? ", and not in " : "",
+			                     o->profile ? o->profile : "");
+	}
+	return rc;
+}
+
+static int check_cost(mlc_policy__findings *f, const mlc_policy *p, mlc_store *s,
+                      const mlc_policy_check_options *o)
+{
+	mlc_policy__measured m;
 	mlc_profile *pr = NULL;
 	mlc_estimate *e = NULL;
 	int rc;
-	if (!profile)
+	memset(&m, 0, sizeof(m));
+	if (!o->profile && !o->usage)
 		return mlc_policy__add(f, "max_cost_per_1k", "(all models)", MLC_POLICY_SKIP,
-		                       "the store keeps cost but no request counts; give --profile "
-		                       "to check estimated cost per 1,000 requests");
-	if ((rc = mlc_profile_load_file(&pr, profile)) || (rc = mlc_estimate_profile(&e, pr, NULL)))
+		                       "the store keeps cost but no request counts; give --usage "
+		                       "to measure deployed models, --profile to estimate others");
+	if ((o->usage && (rc = mlc_policy__measure(&m, s, o->usage, o->basis))) ||
+	    (o->profile && ((rc = mlc_profile_load_file(&pr, o->profile)) ||
+	                    (rc = mlc_estimate_profile(&e, pr, NULL)))))
 		goto done;
-	rc = cost_models(f, p, e, profile);
+	if ((!o->usage || !(rc = usage_models(f, p, &m, e, o->usage))) &&
+	    !(rc = profile_models(f, p, e, o->profile, o->usage ? &m : NULL)))
+		rc = unknown_models(f, p, e, o, o->usage ? &m : NULL);
 done:
+	mlc_policy__measured_free(&m);
 	mlc_estimate_free(e);
 	mlc_profile_free(pr);
 	return rc;
@@ -241,17 +318,21 @@ MLC_EXTERN int mlc_policy_check(mlc_policy_report **out, const mlc_policy *p, ml
 	mlc_policy__findings *f = mlcu_calloc(1, sizeof(*f));
 	int rc = 0;
 	*out = NULL;
-	if (opts)
-		o = *opts;
+	if (opts) {
+		o.basis = opts->basis;
+		o.profile = opts->profile;
+		o.usage =
+		    opts->version >= 2 ? opts->usage : NULL; /* a version 1 struct ends before */
+	}
 	if (!f)
 		return mlcu_error_oom();
-	if (!s && (p->has_tags || p->has_budgets)) {
+	if (!s && (p->has_tags || p->has_budgets || (p->has_cost && o.usage))) {
 		rc = mlcu_error_set(MLC_EINVAL, "%s: the policy needs a store", p->name);
 		goto done;
 	}
 	if (p->has_tags && (rc = check_tags(f, p, s, o.basis)))
 		goto done;
-	if (p->has_cost && (rc = check_cost(f, p, o.profile)))
+	if (p->has_cost && (rc = check_cost(f, p, s, &o)))
 		goto done;
 	if (p->has_budgets && (rc = check_budgets(f, p, s, o.basis)))
 		goto done;

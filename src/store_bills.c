@@ -12,9 +12,14 @@
  * are read under their canonical name (the alias file's), which is the
  * name the ingest stored them under.
  *
+ * Tag coverage and unit cost take this read as their source of cost
+ * (bills_source_fn, bills_internal.h), so `tags` and `unit` from the store
+ * are the very computations they run over files.
+ *
  * What it is not: the scan itself (store_read.c) or the daily series for
  * forecasts (store/daily.c), which sums in the database.
  */
+#include "allocate_api.h" /* mlc_unit__run */
 #include "bills_internal.h"
 #include "mlcost/ledger.h"
 #include "util/alloc.h"
@@ -61,7 +66,7 @@ static int resolve(src *out, const char *name, size_t n, const mlc_tags_aliases 
 	mlc_tags_query *q = NULL;
 	int rc;
 	trim(&name, &n);
-	if (n > 4 && strncasecmp(name, "tag:", 4) == 0) {
+	if (n >= 4 && strncasecmp(name, "tag:", 4) == 0) {
 		const char *k = name + 4;
 		size_t kl = n - 4;
 		trim(&k, &kl);
@@ -230,5 +235,83 @@ int mlc_ledger_aggregate(mlc_bills_result **out, mlc_store *s, const mlc_bills_o
 done:
 	ctx_free(c);
 	mlcu_free(c);
+	return rc;
+}
+
+/* ---- the ledger as the source of tags and unit ---------------------------------------------- */
+
+static int from_ledger(mlc_bills_result **out, const mlc_bills_options *o, void *store)
+{
+	return mlc_ledger_aggregate(out, store, o);
+}
+
+int mlc_ledger_coverage(mlc_tag_coverage **out, mlc_store *s, const char *const *keys, size_t nkeys,
+                        const mlc_bills_options *opts)
+{
+	if (out)
+		*out = NULL;
+	if (!out || !s)
+		return mlcu_error_set(MLC_EINVAL, "mlc_ledger_coverage: NULL argument");
+	/* no ResourceId in the ledger: the shares, not the resources */
+	return mlc_bills__coverage(out, from_ledger, s, 0, keys, nkeys, opts);
+}
+
+int mlc_ledger_unit(mlc_unit_result **out, mlc_store *s, const char *usage_path,
+                    const mlc_unit_options *opts)
+{
+	if (out)
+		*out = NULL;
+	if (!out || !s)
+		return mlcu_error_set(MLC_EINVAL, "mlc_ledger_unit: NULL argument");
+	return mlc_unit__run(out, from_ledger, s, usage_path, opts);
+}
+
+/* Does any record carry the tag? The database answers with one small
+ * daily series (grouped by currency, so several currencies are no error)
+ * instead of streaming the records here. */
+int mlc_ledger_has_tag(int *out, mlc_store *s, const char *key, const char *aliases)
+{
+	static const char *const by[] = {"BillingCurrency"};
+	mlc_store_query q = MLC_STORE_QUERY_INIT;
+	mlc_tags_aliases *al = NULL;
+	mlc_store_daily *d = NULL;
+	src t = {K_TAG, NULL};
+	char *name = NULL, *where = NULL;
+	const char *w;
+	size_t n;
+	int rc;
+	if (out)
+		*out = 0;
+	if (!out || !s || !key)
+		return mlcu_error_set(MLC_EINVAL, "mlc_ledger_has_tag: NULL argument");
+	n = strlen(key);
+	if (!(name = mlcu_malloc(n + 5)) || !(where = mlcu_malloc(n + 8))) {
+		rc = mlcu_error_oom();
+		goto done;
+	}
+	snprintf(name, n + 5, "%s%s", strncasecmp(key, "tag:", 4) ? "tag:" : "", key);
+	if ((aliases && (rc = mlc_tags__aliases_load(&al, aliases)) < 0) ||
+	    (rc = resolve(&t, name, strlen(name), al)) < 0) /* "tag:..." is always a tag */
+		goto done;
+	mlcu_free(where);
+	n = strlen(t.tag) + 8;
+	if (!(where = mlcu_malloc(n))) {
+		rc = mlcu_error_oom();
+		goto done;
+	}
+	snprintf(where, n, "tag:%s!=", t.tag); /* an empty value: the tag is present */
+	w = where;
+	q.where = &w;
+	q.nwhere = 1;
+	q.by = by;
+	q.nby = 1;
+	if ((rc = mlc_store_daily_series(&d, s, &q)) == 0)
+		*out = d->nseries > 0;
+done:
+	mlc_store_daily_free(d);
+	mlc_tags__aliases_free(al);
+	mlcu_free(t.tag);
+	mlcu_free(where);
+	mlcu_free(name);
 	return rc;
 }

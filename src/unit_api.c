@@ -7,6 +7,9 @@
  * amortization, exact division) and converts its report to the public,
  * exact types.
  *
+ * The bills come from a source (bills_internal.h): files here, the cost
+ * ledger in store_bills.c (mlc_ledger_unit).
+ *
  * What it is not: the unit-cost arithmetic (unitcost*.c), a bill reader
  * (bills_*.c) or a writer (unit_api_write.c).
  */
@@ -32,8 +35,7 @@ typedef struct unit_state {
 	char by[2][160];
 } unit_state;
 
-static int aggregate(unit_state *s, const char *const *files, size_t nfiles,
-                     const mlc_unit_options *o)
+static int aggregate(unit_state *s, bills_source_fn source, void *ctx, const mlc_unit_options *o)
 {
 	mlc_bills_options bo = MLC_BILLS_OPTIONS_INIT;
 	const char *by[2] = {s->by[0], s->by[1]};
@@ -52,7 +54,7 @@ static int aggregate(unit_state *s, const char *const *files, size_t nfiles,
 	bo.aliases = o->aliases;
 	bo.lenient = o->lenient;
 	bo.threads = o->threads;
-	if ((rc = mlc_bills_aggregate(&s->bills, files, nfiles, &bo)) != 0)
+	if ((rc = source(&s->bills, &bo, ctx)) != 0)
 		return rc;
 	if (!(s->in = mlcu_calloc(s->bills->ngroups + 1, sizeof(*s->in))))
 		return mlcu_error_oom();
@@ -195,8 +197,24 @@ int mlc_unit_parse_cadence(int64_t *out, const char *text)
 	return mlc_unitcost__parse_cadence(out, text);
 }
 
+static int from_files(mlc_bills_result **out, const mlc_bills_options *o, void *ctx)
+{
+	const bills_files *f = ctx;
+	return mlc_bills_aggregate(out, f->files, f->nfiles, o);
+}
+
 int mlc_unit_run(mlc_unit_result **out, const char *const *files, size_t nfiles,
                  const char *usage_path, const mlc_unit_options *opts)
+{
+	bills_files f = {files, nfiles};
+	*out = NULL;
+	if (!nfiles)
+		return mlcu_error_set(MLC_EINVAL, "unit: need bills and a usage file");
+	return mlc_unit__run(out, from_files, &f, usage_path, opts);
+}
+
+int mlc_unit__run(mlc_unit_result **out, bills_source_fn source, void *ctx, const char *usage_path,
+                  const mlc_unit_options *opts)
 {
 	mlc_unit_options def = MLC_UNIT_OPTIONS_INIT;
 	int64_t cadence = 0;
@@ -205,13 +223,13 @@ int mlc_unit_run(mlc_unit_result **out, const char *const *files, size_t nfiles,
 	*out = NULL;
 	if (!opts)
 		opts = &def;
-	if (!usage_path || !nfiles)
+	if (!usage_path)
 		return mlcu_error_set(MLC_EINVAL, "unit: need bills and a usage file");
 	if (opts->retrain_every && (rc = mlc_unit_parse_cadence(&cadence, opts->retrain_every)))
 		return rc;
 	if (!(s = mlcu_calloc(1, sizeof(*s))))
 		return mlcu_error_oom();
-	if ((rc = aggregate(s, files, nfiles, opts)) != 0 ||
+	if ((rc = aggregate(s, source, ctx, opts)) != 0 ||
 	    (rc = compute(s, usage_path, opts, cadence)) != 0 || (rc = convert(s, opts, cadence)))
 		goto done;
 	rc = mlc_allocate__collect_errors(&s->errors, &s->nerrors, s->bills, s->usage);

@@ -27,6 +27,7 @@
 #include "bills.h"
 #include "common.h"
 #include "store.h"
+#include "unit.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -184,6 +185,37 @@ MLC_EXTERN int mlc_ledger_listing_write(const mlc_store_listing *l, FILE *f);
  */
 MLC_EXTERN int mlc_ledger_aggregate(mlc_bills_result **out, mlc_store *s,
                                     const mlc_bills_options *opts);
+
+/**
+ * Tag coverage of the ledger (`mlcost tags` from the store): as
+ * mlc_bills_coverage over the bills it was ingested from, with the
+ * differences of mlc_ledger_aggregate, and one more: the ledger keeps no
+ * ResourceId, so the untagged resources are not listed (nuntagged is 0
+ * and mlc_tag_coverage_write writes "untagged":null in JSON). Rows are the
+ * billing rows the matching records aggregate. Free with
+ * mlc_tag_coverage_free.
+ */
+MLC_EXTERN int mlc_ledger_coverage(mlc_tag_coverage **out, mlc_store *s, const char *const *keys,
+                                   size_t nkeys, const mlc_bills_options *opts);
+
+/**
+ * Unit cost over the ledger (`mlcost unit` from the store): as
+ * mlc_unit_run (unit.h) with the ledger's cost by the model tag, the
+ * phase tag and the bucket in place of the bills' (mlc_ledger_aggregate;
+ * rows_read is the billing rows of the records). Free with
+ * mlc_unit_result_free.
+ */
+MLC_EXTERN int mlc_ledger_unit(mlc_unit_result **out, mlc_store *s, const char *usage_path,
+                               const mlc_unit_options *opts);
+
+/**
+ * Whether any record of the store carries tag key ("team" or "tag:team";
+ * under its canonical name with the alias file `aliases`, or NULL), into
+ * *out (1 or 0). The store does not record which keys an ingest kept, so a
+ * key no record carries was either not kept or on no billed row: callers
+ * that would otherwise print everything as untagged say so instead.
+ */
+MLC_EXTERN int mlc_ledger_has_tag(int *out, mlc_store *s, const char *key, const char *aliases);
 
 #ifdef __cplusplus
 }

@@ -86,12 +86,17 @@ typedef struct mlc_policy_check_options {
 	unsigned version;
 	mlc_cost_basis basis; /**< cost basis read from the store; default effective */
 	const char *profile;  /**< cost profile for max_cost_per_1k; NULL for none */
+	/** Version 2: a usage CSV (as for mlc_unit_run: date,model_id,requests)
+	 * for max_cost_per_1k of deployed models, measured as the store's cost
+	 * by tag model_id over these requests; the profile then judges only the
+	 * models without requests. NULL for none. */
+	const char *usage;
 } mlc_policy_check_options;
 
-#define MLC_POLICY_CHECK_OPTIONS_VERSION 1
+#define MLC_POLICY_CHECK_OPTIONS_VERSION 2
 #define MLC_POLICY_CHECK_OPTIONS_INIT                                                              \
 	{                                                                                          \
-		MLC_POLICY_CHECK_OPTIONS_VERSION, MLC_COST_EFFECTIVE, NULL                         \
+		MLC_POLICY_CHECK_OPTIONS_VERSION, MLC_COST_EFFECTIVE, NULL, NULL                   \
 	}
 
 /**

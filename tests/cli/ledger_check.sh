@@ -121,4 +121,54 @@ grep -q "typo.yaml:3:3:" "$TMP/err" || fail "typo policy message: $(cat "$TMP/er
 "$M" check --policy "$SRC/examples/policy.yaml" --store "$STORE" \
   --profile "$SRC/examples/seed.yaml" >/dev/null 2>&1; rc=$?
 [ $rc = 4 ] || fail "examples/policy.yaml over this store (no environment tag): exit $rc"
+# max_cost_per_1k measured from the store and a usage file (--usage): the usage has
+# requests from 03-02 to 03-09, so that is the window (8 days):
+#   a: 8 x 30 = 240 over 8 x 1,000 = 8,000 requests -> 240 x 1000 / 8000 = 30 per 1k,
+#      over its maximum (the default, 1): FAIL, deliberately expensive;
+#   b: 8 x 10 = 80 (its cost on 03-02 counts: it had no requests that day) over
+#      7 x 100,000 = 700,000 -> 80 x 1000 / 700000 = 0.114285714 per 1k, under 0.2;
+#   c: requests but no cost in the store: skipped; ghost: in neither: skipped;
+#   product_recommendation_v3 has no requests: the profile estimates it (0.117463,
+#   under 0.5). The days 03-01 and 03-10 lie outside the window and do not count.
+python3 - "$TMP/usage.csv" <<'PY'
+import sys, datetime
+with open(sys.argv[1], "w") as out:
+    out.write("date,model_id,requests\n")
+    for i in range(1, 9):
+        d = datetime.date(2025, 3, 1) + datetime.timedelta(days=i)
+        out.write(f"{d},a,1000\n")
+        if i >= 2:
+            out.write(f"{d},b,100000\n")
+    out.write("2025-03-05,c,500\n")
+PY
+cat >"$TMP/cost.yaml" <<'Y'
+max_cost_per_1k: {default: 1, models: {b: 0.2, product_recommendation_v3: 0.5, ghost: 1}}
+Y
+"$M" check --policy "$TMP/cost.yaml" --store "$STORE" --usage "$TMP/usage.csv" \
+  --profile "$SRC/examples/seed.yaml" --junit "$TMP/cost.xml" >"$TMP/cost.out" 2>&1; rc=$?
+[ $rc = 4 ] || { cat "$TMP/cost.out"; fail "usage policy: exit $rc, expected 4"; }
+for want in "FAIL max_cost_per_1k: a: measured 30 USD per 1,000 requests (cost 240.00 over 8000 requests, 2025-03-02 to 2025-03-09, from the store and $TMP/usage.csv); maximum 1" \
+            "ok   max_cost_per_1k: b: measured 0.114286 USD per 1,000 requests (cost 80.00 over 700000 requests, 2025-03-02 to 2025-03-09" \
+            "SKIP max_cost_per_1k: c: 500 requests in $TMP/usage.csv but no cost in the store" \
+            "ok   max_cost_per_1k: product_recommendation_v3: estimated 0.117463" \
+            "SKIP max_cost_per_1k: ghost: no cost in the store with requests in $TMP/usage.csv, and not in $SRC/examples/seed.yaml"; do
+  grep -qF "$want" "$TMP/cost.out" || { cat "$TMP/cost.out"; fail "usage policy: no '$want'"; }
+done
+[ "$(grep -c "max_cost_per_1k" "$TMP/cost.out")" = 5 ] || { cat "$TMP/cost.out"; fail "usage policy: findings"; }
+python3 - "$TMP/cost.xml" <<'PY' || fail "usage policy: JUnit report"
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.get("tests") == "5" and root.get("failures") == "1", root.attrib
+fail = [c.get("name") for c in root.iter("testcase") if c.find("failure") is not None]
+assert fail == ["a"], fail
+PY
+# a roomier maximum passes the deployed models; without --profile nothing is estimated
+printf 'max_cost_per_1k: {default: 50}\n' >"$TMP/cost-ok.yaml"
+"$M" check --policy "$TMP/cost-ok.yaml" --store "$STORE" --usage "$TMP/usage.csv" >"$TMP/ok.out" 2>&1
+rc=$?
+[ $rc = 0 ] && grep -qF "ok   max_cost_per_1k: a: measured 30 USD" "$TMP/ok.out" &&
+  ! grep -q "product_recommendation_v3" "$TMP/ok.out" || { cat "$TMP/ok.out"; fail "usage ok: exit $rc"; }
+"$M" check --policy "$TMP/cost-ok.yaml" --store "$STORE" --usage "$TMP/none.csv" >/dev/null 2>"$TMP/err"
+rc=$?
+[ $rc = 3 ] && grep -q "none.csv: No such file" "$TMP/err" || fail "missing usage file: exit $rc"
 echo "ledger check: ok"
