@@ -34,7 +34,7 @@ extern "C" {
 typedef struct mlc_store mlc_store;
 
 /** The schema version this library writes and understands. */
-#define MLC_STORE_SCHEMA_VERSION 1
+#define MLC_STORE_SCHEMA_VERSION 2
 /** The default store when none is given. */
 #define MLC_STORE_DEFAULT "mlcost.db"
 
@@ -254,6 +254,80 @@ typedef struct mlc_store_listing {
 /** The last `limit` ingests (0 = all) and every slice. */
 MLC_EXTERN int mlc_store_list(mlc_store_listing **out, mlc_store *s, size_t limit);
 MLC_EXTERN void mlc_store_listing_free(mlc_store_listing *l);
+
+/* ---- metered events (`mlcost serve`, SPEC §8) ------------------------------------------ */
+
+/*
+ * The metering server keeps every event it acknowledged in meter_events
+ * (unique by id: the store decides what was already counted) and their
+ * hourly totals per model, version, team and endpoint in meter_hourly.
+ * Each write of meter_hourly stamps the rows it changed with a change
+ * number greater than any before it, so that a server sharing the store
+ * re-reads only what changed (mlc_store_meter_hourly_since). Each server
+ * ("replica") also records the last sequence number of its own log that is
+ * in the store, in the same transaction as the events.
+ */
+
+/** Longest id and dimension text the store takes, in bytes. */
+#define MLC_STORE_METER_MAX_TEXT 1024
+
+/** One priced event as the metering server stores it. */
+typedef struct mlc_store_meter_event {
+	const char *id;   /**< idempotency key; not NULL nor empty */
+	int64_t time;     /**< event time, UTC seconds (>= 0) */
+	int64_t received; /**< when the server accepted it, UTC seconds */
+	/** dimensions; NULL or "" is missing (the two are one value) */
+	const char *model, *version, *team, *endpoint;
+	uint64_t requests, input_tokens, output_tokens; /**< each below 2^63 */
+	mlc_amount cost;
+} mlc_store_meter_event;
+
+/**
+ * Store events: in one transaction (its own unless one is open), insert
+ * each event whose id the store does not have yet (an id already there, or
+ * twice in evs, is kept once: the first one stored wins), add the inserted
+ * ones to meter_hourly under a new change number, and record log_seq as
+ * the replica's last stored log sequence (when log_seq is larger than the
+ * one recorded). *out_inserted (may be NULL) is the number inserted.
+ * Writers are serialized (PostgreSQL: an advisory lock), so change numbers
+ * are visible in the order they were given. MLC_EINVAL for a bad event
+ * (no id, text longer than MLC_STORE_METER_MAX_TEXT, negative time,
+ * counter >= 2^63), MLC_ERROR (database).
+ */
+MLC_EXTERN int mlc_store_meter_put(uint64_t *out_inserted, mlc_store *s, const char *replica,
+                                   uint64_t log_seq, const mlc_store_meter_event *evs, size_t n);
+
+/** The replica's last stored log sequence (0 when it never stored any). */
+MLC_EXTERN int mlc_store_meter_log_seq(uint64_t *out, mlc_store *s, const char *replica);
+
+/** One row of meter_hourly. */
+typedef struct mlc_store_meter_hour {
+	const char *model, *version, *team, *endpoint; /**< NULL = missing */
+	int64_t hour;                                  /**< start of the hour, UTC seconds */
+	mlc_amount cost;
+	uint64_t requests, events, input_tokens, output_tokens;
+	int64_t change; /**< change number of the last write of the row */
+} mlc_store_meter_hour;
+
+/** Called for each row, borrowed for the call; non-zero stops the read. */
+typedef int (*mlc_store_meter_hour_fn)(const mlc_store_meter_hour *h, void *ctx);
+
+/** Every meter_hourly row whose change number is above `change` (0: all),
+ * in change order. */
+MLC_EXTERN int mlc_store_meter_hourly_since(mlc_store *s, int64_t change,
+                                            mlc_store_meter_hour_fn fn, void *ctx);
+
+/** Every meter_hourly row with hour in [from, to) (to 0: no end), by hour. */
+MLC_EXTERN int mlc_store_meter_hourly_range(mlc_store *s, int64_t from, int64_t to,
+                                            mlc_store_meter_hour_fn fn, void *ctx);
+
+/** Called for each id, borrowed for the call; non-zero stops the read. */
+typedef int (*mlc_store_meter_id_fn)(const char *id, int64_t received, void *ctx);
+
+/** Ids of the events received at or after `received`, newest first, at
+ * most `limit` of them (0: all). */
+MLC_EXTERN int mlc_store_meter_ids_since(mlc_store *s, int64_t received, size_t limit,
+                                         mlc_store_meter_id_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }

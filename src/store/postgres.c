@@ -214,4 +214,5 @@ const mlc_store__ops mlc_store__postgres_ops = {
     .lock_migrations = pg_lock_migrations,
     .lock_slice = pg_lock_slice,
     .insert = mlc_store__pg_insert,
+    .meter_stage = mlc_store__pg_meter_stage,
 };

@@ -8,6 +8,9 @@
  * NULL, and backslash, tab, newline and carriage return escaped with a
  * backslash. The text arrives valid UTF-8 (store/record.c).
  *
+ * The same writer stages metered events (meter_stage) for the merge that
+ * stores the new ones (postgres_sql.c, meter_merge).
+ *
  * What it is not: the rest of the back-end (postgres.c).
  */
 #include "store/postgres_internal.h"
@@ -75,14 +78,11 @@ static int finish(mlc_pg *b)
 	return rc;
 }
 
-int mlc_store__pg_insert(void *be, const mlc_store__batch *batch)
+/* COPY the text in b->copy with the statement sql. */
+static int send_copy(mlc_pg *b, const char *sql)
 {
-	mlc_pg *b = be;
-	PGresult *res;
-	int rc = encode(&b->copy, batch);
-	if (rc < 0 || batch->n == 0)
-		return rc;
-	res = PQexec(b->conn, mlc_store__pg_copy);
+	PGresult *res = PQexec(b->conn, sql);
+	int rc;
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		rc = mlc_store__pg_fail(b, res, MLC_ERROR);
 		PQclear(res);
@@ -101,4 +101,30 @@ int mlc_store__pg_insert(void *be, const mlc_store__batch *batch)
 		return rc;
 	}
 	return finish(b);
+}
+
+int mlc_store__pg_insert(void *be, const mlc_store__batch *batch)
+{
+	mlc_pg *b = be;
+	int rc = encode(&b->copy, batch);
+	if (rc < 0 || batch->n == 0)
+		return rc;
+	return send_copy(b, mlc_store__pg_copy);
+}
+
+int mlc_store__pg_meter_stage(void *be, const mlc_store__meter_batch *batch)
+{
+	mlc_pg *b = be;
+	int rc = 0;
+	mlcu_buf_reset(&b->copy);
+	for (size_t i = 0; i < batch->n && rc == 0; i++) {
+		for (int c = 0; c < MLC_STORE__M_NCOLS && rc == 0; c++)
+			if (c == 0 || (rc = mlcu_buf_putc(&b->copy, '\t')) == 0)
+				rc = put_field(&b->copy, batch->col[i][c]);
+		if (rc == 0)
+			rc = mlcu_buf_putc(&b->copy, '\n');
+	}
+	if (rc < 0)
+		return mlcu_error_set(rc, "COPY batch too large");
+	return batch->n ? send_copy(b, mlc_store__pg_meter_copy) : 0;
 }

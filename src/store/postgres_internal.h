@@ -10,7 +10,7 @@
 
 #include "store/store_internal.h"
 
-#define MLC_PG_MAX_PREPARED 24
+#define MLC_PG_MAX_PREPARED 48
 
 typedef struct mlc_pg {
 	PGconn *conn;
@@ -22,6 +22,7 @@ typedef struct mlc_pg {
 
 extern const mlc_store__dialect mlc_store__pg_dialect;
 extern const char mlc_store__pg_copy[];
+extern const char mlc_store__pg_meter_copy[];
 extern const char mlc_store__pg_lock_migrations[];
 extern const char mlc_store__pg_lock_slice[];
 
@@ -31,5 +32,7 @@ int mlc_store__pg_fail(mlc_pg *b, PGresult *res, int code);
 int mlc_store__pg_exec(void *be, const char *sql);
 /* Write a batch of records with COPY FROM STDIN. */
 int mlc_store__pg_insert(void *be, const mlc_store__batch *batch);
+/* Stage a batch of metered events with COPY (store/meter_pg.c). */
+int mlc_store__pg_meter_stage(void *be, const mlc_store__meter_batch *batch);
 
 #endif

@@ -56,6 +56,33 @@ static const char *const migrations[] = {
     " row_count BIGINT NOT NULL);"
     "CREATE INDEX costs_slice ON costs(slice_id);"
     "CREATE INDEX costs_hour ON costs(hour_start);",
+    /* 2: metered events (mlcost serve), their hourly totals, each replica's
+     * stored log position. Missing dimensions are '' in meter_hourly so that
+     * its key is unique. IF NOT EXISTS: a test reset that drops only the
+     * version 1 tables re-migrates. */
+    "CREATE TABLE IF NOT EXISTS meter_events ("
+    " id TEXT PRIMARY KEY,"
+    " event_time BIGINT NOT NULL,"
+    " model TEXT, version TEXT, team TEXT, endpoint TEXT,"
+    " requests BIGINT NOT NULL, input_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL,"
+    " cost NUMERIC(38,12) NOT NULL,"
+    " received BIGINT NOT NULL,"
+    " replica TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS meter_events_received ON meter_events(received);"
+    "CREATE TABLE IF NOT EXISTS meter_hourly ("
+    " model TEXT NOT NULL, version TEXT NOT NULL, team TEXT NOT NULL, endpoint TEXT NOT NULL,"
+    " hour_start BIGINT NOT NULL,"
+    " cost NUMERIC(38,12) NOT NULL,"
+    " requests BIGINT NOT NULL, events BIGINT NOT NULL,"
+    " input_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL,"
+    " change_seq BIGINT NOT NULL,"
+    " PRIMARY KEY (model, version, team, endpoint, hour_start));"
+    "CREATE INDEX IF NOT EXISTS meter_hourly_change ON meter_hourly(change_seq);"
+    "CREATE INDEX IF NOT EXISTS meter_hourly_hour ON meter_hourly(hour_start);"
+    "CREATE TABLE IF NOT EXISTS meter_replicas ("
+    " replica TEXT PRIMARY KEY,"
+    " log_seq BIGINT NOT NULL,"
+    " updated_at BIGINT NOT NULL);",
 };
 
 const char mlc_store__pg_copy[] =
@@ -66,6 +93,14 @@ const char mlc_store__pg_copy[] =
 /* Two int4 keys: a lock space apart from the bigint slice locks below. */
 const char mlc_store__pg_lock_migrations[] = "SELECT pg_advisory_xact_lock(1835819891, 1)";
 const char mlc_store__pg_lock_slice[] = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+
+const char mlc_store__pg_meter_copy[] =
+    "COPY meter_stage (id, event_time, model, version, team, endpoint, requests, input_tokens,"
+    " output_tokens, cost, received, replica) FROM STDIN";
+
+#define METER_HOUR_COLS                                                                            \
+	"model, version, team, endpoint, hour_start, cost, requests, events, input_tokens,"        \
+	" output_tokens, change_seq"
 
 const mlc_store__dialect mlc_store__pg_dialect = {
     .param = '$',
@@ -103,4 +138,46 @@ const mlc_store__dialect mlc_store__pg_dialect = {
     .list_slices = "SELECT id, provider, billing_account, period_start, period_end, currency,"
                    " ingest_id, replaced_at, record_count, row_count, total_billed,"
                    " total_effective, total_list, total_contracted FROM slices",
+    /* ON COMMIT DELETE ROWS: empty at the start of every transaction */
+    .meter_begin = "CREATE TEMP TABLE IF NOT EXISTS meter_stage ("
+                   " id TEXT, event_time BIGINT, model TEXT, version TEXT, team TEXT,"
+                   " endpoint TEXT, requests BIGINT, input_tokens BIGINT, output_tokens BIGINT,"
+                   " cost NUMERIC(38,12), received BIGINT, replica TEXT) ON COMMIT DELETE ROWS",
+    /* taken before the first event row: two replicas storing the same id
+     * then never wait for each other's row while holding this lock */
+    .meter_lock = "SELECT pg_advisory_xact_lock(1835819891, 2)",
+    .meter_next_change = "SELECT coalesce(max(change_seq), 0) + 1 FROM meter_hourly",
+    .meter_count = NULL, /* meter_merge returns the count */
+    .meter_merge =
+        "WITH ins AS (INSERT INTO meter_events (id, event_time, model, version, team, endpoint,"
+        " requests, input_tokens, output_tokens, cost, received, replica)"
+        " SELECT id, event_time, model, version, team, endpoint, requests, input_tokens,"
+        " output_tokens, cost, received, replica FROM meter_stage"
+        " ON CONFLICT (id) DO NOTHING"
+        " RETURNING event_time, model, version, team, endpoint, requests, input_tokens,"
+        " output_tokens, cost),"
+        " hourly AS (INSERT INTO meter_hourly (" METER_HOUR_COLS ")"
+        " SELECT coalesce(model, ''), coalesce(version, ''), coalesce(team, ''),"
+        " coalesce(endpoint, ''), event_time - event_time % 3600, sum(cost), sum(requests),"
+        " count(*), sum(input_tokens), sum(output_tokens), $1::bigint FROM ins"
+        " GROUP BY 1, 2, 3, 4, 5"
+        " ON CONFLICT (model, version, team, endpoint, hour_start) DO UPDATE SET"
+        " cost = meter_hourly.cost + excluded.cost,"
+        " requests = meter_hourly.requests + excluded.requests,"
+        " events = meter_hourly.events + excluded.events,"
+        " input_tokens = meter_hourly.input_tokens + excluded.input_tokens,"
+        " output_tokens = meter_hourly.output_tokens + excluded.output_tokens,"
+        " change_seq = excluded.change_seq RETURNING 1)"
+        " SELECT count(*) FROM ins",
+    .meter_mark = "INSERT INTO meter_replicas (replica, log_seq, updated_at) VALUES ($1, $2, $3)"
+                  " ON CONFLICT (replica) DO UPDATE SET"
+                  " log_seq = greatest(meter_replicas.log_seq, excluded.log_seq),"
+                  " updated_at = excluded.updated_at",
+    .meter_log_seq = "SELECT coalesce(max(log_seq), 0) FROM meter_replicas WHERE replica = $1",
+    .meter_since = "SELECT " METER_HOUR_COLS " FROM meter_hourly WHERE change_seq > $1"
+                   " ORDER BY change_seq",
+    .meter_range = "SELECT " METER_HOUR_COLS " FROM meter_hourly"
+                   " WHERE hour_start >= $1 AND hour_start < $2 ORDER BY hour_start",
+    .meter_ids = "SELECT id, received FROM meter_events WHERE received >= $1"
+                 " ORDER BY received DESC LIMIT $2",
 };

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_CACHED 24
+#define MAX_CACHED 48
 #define MAX_COLS   32
 
 typedef struct cached {
@@ -208,6 +208,37 @@ static int sq_insert(void *be, const mlc_store__batch *batch)
 	return rc;
 }
 
+/* Insert each event unless its id is stored; the ones inserted go to
+ * temp.meter_new too, for the dialect's meter_merge to total. */
+static int sq_meter_stage(void *be, const mlc_store__meter_batch *batch)
+{
+	sq *b = be;
+	sqlite3_stmt *ins = NULL, *add = NULL;
+	int rc = prepare(&ins, b, mlc_store__sqlite_meter_insert, 1);
+	if (rc == 0)
+		rc = prepare(&add, b, mlc_store__sqlite_meter_new, 1);
+	for (size_t i = 0; i < batch->n && rc == 0; i++) {
+		for (int c = 0; c < MLC_STORE__M_NCOLS && rc == 0; c++)
+			rc = bind_text(b, ins, c + 1, batch->col[i][c]);
+		if (rc == 0 && sqlite3_step(ins) != SQLITE_DONE)
+			rc = fail(b, MLC_ERROR);
+		sqlite3_reset(ins);
+		if (rc < 0 || sqlite3_changes(b->db) == 0)
+			continue;
+		/* it uses ?2 to ?10 only: bind no further than its last */
+		for (int c = 0; c < sqlite3_bind_parameter_count(add) && rc == 0; c++)
+			rc = bind_text(b, add, c + 1, batch->col[i][c]);
+		if (rc == 0 && sqlite3_step(add) != SQLITE_DONE)
+			rc = fail(b, MLC_ERROR);
+		sqlite3_reset(add);
+	}
+	if (ins)
+		sqlite3_clear_bindings(ins);
+	if (add)
+		sqlite3_clear_bindings(add);
+	return rc;
+}
+
 const mlc_store__ops mlc_store__sqlite_ops = {
     .name = "sqlite",
     .sql = &mlc_store__sqlite_dialect,
@@ -221,4 +252,5 @@ const mlc_store__ops mlc_store__sqlite_ops = {
     .lock_migrations = sq_nolock,
     .lock_slice = sq_lock_slice,
     .insert = sq_insert,
+    .meter_stage = sq_meter_stage,
 };

@@ -12,8 +12,10 @@
 
 extern const mlc_store__dialect mlc_store__sqlite_dialect;
 extern const char mlc_store__sqlite_insert[];
+extern const char mlc_store__sqlite_meter_insert[];
+extern const char mlc_store__sqlite_meter_new[];
 
-/* Register mlc_sum() on db; an SQLite result code. */
+/* Register mlc_sum() and mlc_add() on db; an SQLite result code. */
 int mlc_store__sqlite_functions(sqlite3 *db);
 
 #endif

@@ -57,12 +57,56 @@ static const char *const migrations[] = {
     " row_count INTEGER NOT NULL);"
     "CREATE INDEX costs_slice ON costs(slice_id);"
     "CREATE INDEX costs_hour ON costs(hour_start);",
+    /* 2: metered events (mlcost serve), their hourly totals, each replica's
+     * stored log position. Missing dimensions are '' in meter_hourly so that
+     * its key is unique (NULLs are all distinct in a UNIQUE key). IF NOT
+     * EXISTS: a test reset that drops only the version 1 tables re-migrates. */
+    "CREATE TABLE IF NOT EXISTS meter_events ("
+    " id TEXT PRIMARY KEY,"
+    " event_time INTEGER NOT NULL,"
+    " model TEXT, version TEXT, team TEXT, endpoint TEXT,"
+    " requests INTEGER NOT NULL, input_tokens INTEGER NOT NULL,"
+    " output_tokens INTEGER NOT NULL,"
+    " cost TEXT NOT NULL,"
+    " received INTEGER NOT NULL,"
+    " replica TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS meter_events_received ON meter_events(received);"
+    "CREATE TABLE IF NOT EXISTS meter_hourly ("
+    " model TEXT NOT NULL, version TEXT NOT NULL, team TEXT NOT NULL, endpoint TEXT NOT NULL,"
+    " hour_start INTEGER NOT NULL,"
+    " cost TEXT NOT NULL,"
+    " requests INTEGER NOT NULL, events INTEGER NOT NULL,"
+    " input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
+    " change_seq INTEGER NOT NULL,"
+    " PRIMARY KEY (model, version, team, endpoint, hour_start));"
+    "CREATE INDEX IF NOT EXISTS meter_hourly_change ON meter_hourly(change_seq);"
+    "CREATE INDEX IF NOT EXISTS meter_hourly_hour ON meter_hourly(hour_start);"
+    "CREATE TABLE IF NOT EXISTS meter_replicas ("
+    " replica TEXT PRIMARY KEY,"
+    " log_seq INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);",
 };
 
 const char mlc_store__sqlite_insert[] =
     "INSERT INTO costs (slice_id, hour_start, sub_account, service, region, charge_category,"
     " pricing_category, tags, cost_billed, cost_effective, cost_list, cost_contracted, row_count)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+/* Parameters: the staged columns (MLC_STORE__M_*), ?1 to ?12. */
+const char mlc_store__sqlite_meter_insert[] =
+    "INSERT INTO meter_events (id, event_time, model, version, team, endpoint, requests,"
+    " input_tokens, output_tokens, cost, received, replica)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (id) DO NOTHING";
+/* the same parameters, for an event the insert above did store */
+const char mlc_store__sqlite_meter_new[] =
+    "INSERT INTO temp.meter_new (model, version, team, endpoint, hour_start, cost, requests,"
+    " input_tokens, output_tokens) VALUES (coalesce(?3, ''), coalesce(?4, ''),"
+    " coalesce(?5, ''), coalesce(?6, ''), CAST(?2 AS INTEGER) - CAST(?2 AS INTEGER) % 3600,"
+    " ?10, ?7, ?8, ?9)";
+
+#define METER_HOUR_COLS                                                                            \
+	"model, version, team, endpoint, hour_start, cost, requests, events, input_tokens,"        \
+	" output_tokens, change_seq"
 
 const mlc_store__dialect mlc_store__sqlite_dialect = {
     .param = '?',
@@ -100,6 +144,34 @@ const mlc_store__dialect mlc_store__sqlite_dialect = {
     .list_slices = "SELECT id, provider, billing_account, period_start, period_end, currency,"
                    " ingest_id, replaced_at, record_count, row_count, total_billed,"
                    " total_effective, total_list, total_contracted FROM slices",
+    .meter_begin = "CREATE TEMP TABLE IF NOT EXISTS meter_new ("
+                   " model TEXT, version TEXT, team TEXT, endpoint TEXT, hour_start INTEGER,"
+                   " cost TEXT, requests INTEGER, input_tokens INTEGER, output_tokens INTEGER);"
+                   "DELETE FROM temp.meter_new",
+    .meter_lock = NULL, /* BEGIN IMMEDIATE holds the write lock */
+    .meter_next_change = "SELECT coalesce(max(change_seq), 0) + 1 FROM meter_hourly",
+    .meter_count = "SELECT count(*) FROM temp.meter_new",
+    .meter_merge =
+        "INSERT INTO meter_hourly (" METER_HOUR_COLS ")"
+        " SELECT model, version, team, endpoint, hour_start, mlc_sum(cost), sum(requests),"
+        " count(*), sum(input_tokens), sum(output_tokens), CAST(?1 AS INTEGER)"
+        " FROM temp.meter_new WHERE true GROUP BY model, version, team, endpoint, hour_start"
+        " ON CONFLICT (model, version, team, endpoint, hour_start) DO UPDATE SET"
+        " cost = mlc_add(cost, excluded.cost), requests = requests + excluded.requests,"
+        " events = events + excluded.events,"
+        " input_tokens = input_tokens + excluded.input_tokens,"
+        " output_tokens = output_tokens + excluded.output_tokens,"
+        " change_seq = excluded.change_seq",
+    .meter_mark = "INSERT INTO meter_replicas (replica, log_seq, updated_at) VALUES (?1, ?2, ?3)"
+                  " ON CONFLICT (replica) DO UPDATE SET"
+                  " log_seq = max(log_seq, excluded.log_seq), updated_at = excluded.updated_at",
+    .meter_log_seq = "SELECT coalesce(max(log_seq), 0) FROM meter_replicas WHERE replica = ?1",
+    .meter_since = "SELECT " METER_HOUR_COLS " FROM meter_hourly WHERE change_seq > ?1"
+                   " ORDER BY change_seq",
+    .meter_range = "SELECT " METER_HOUR_COLS " FROM meter_hourly"
+                   " WHERE hour_start >= ?1 AND hour_start < ?2 ORDER BY hour_start",
+    .meter_ids = "SELECT id, received FROM meter_events WHERE received >= ?1"
+                 " ORDER BY received DESC LIMIT ?2",
 };
 
 /* ---- mlc_sum(text): the exact sum of decimal text ---------------------------------------- */
@@ -143,8 +215,36 @@ static void sum_final(sqlite3_context *ctx)
 	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
+/* mlc_add(a, b): the exact sum of two amounts as text (meter_hourly's upsert) */
+static void add_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char out[MLCU_MONEY_FMT_MAX];
+	mlcu_money sum = 0;
+	for (int i = 0; i < argc; i++) {
+		const unsigned char *text = sqlite3_value_text(argv[i]);
+		mlcu_money v;
+		if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
+			continue;
+		if (!text ||
+		    mlcu_money_parse(&v, (const char *)text, strlen((const char *)text)) < 0) {
+			sqlite3_result_error(ctx, "mlc_add: not an exact decimal amount", -1);
+			return;
+		}
+		if (mlcu_money_add(&sum, v) < 0) {
+			sqlite3_result_error(ctx, "mlc_add: sum overflows", -1);
+			return;
+		}
+	}
+	mlcu_money_format(out, sizeof(out), sum);
+	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
+}
+
 int mlc_store__sqlite_functions(sqlite3 *db)
 {
-	return sqlite3_create_function(db, "mlc_sum", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-	                               NULL, sum_step, sum_final);
+	int rc = sqlite3_create_function(db, "mlc_sum", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                                 NULL, sum_step, sum_final);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db, "mlc_add", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+		                             NULL, add_fn, NULL, NULL);
+	return rc;
 }

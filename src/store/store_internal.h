@@ -60,7 +60,34 @@ typedef struct mlc_store__dialect {
 	const char *slice_upsert, *slice_clear, *slice_totals;
 	const char *ingest_add, *ingest_file, *ingest_finish;
 	const char *list_ingests, *list_files, *list_slices;
+	/* metered events (store/meter.c); meter_lock and meter_count may be NULL */
+	const char *meter_begin; /* run once per put (exec): the staging table, empty */
+	const char *meter_lock;  /* serializes puts; NULL when begin already does */
+	const char *meter_next_change, *meter_count, *meter_merge, *meter_mark;
+	const char *meter_log_seq, *meter_since, *meter_range, *meter_ids;
 } mlc_store__dialect;
+
+/* Columns of a metered event as staged (text, NULL = SQL NULL), in table order. */
+enum {
+	MLC_STORE__M_ID = 0,
+	MLC_STORE__M_TIME,
+	MLC_STORE__M_MODEL,
+	MLC_STORE__M_VERSION,
+	MLC_STORE__M_TEAM,
+	MLC_STORE__M_ENDPOINT,
+	MLC_STORE__M_REQUESTS,
+	MLC_STORE__M_INPUT,
+	MLC_STORE__M_OUTPUT,
+	MLC_STORE__M_COST,
+	MLC_STORE__M_RECEIVED,
+	MLC_STORE__M_REPLICA,
+	MLC_STORE__M_NCOLS
+};
+
+typedef struct mlc_store__meter_batch {
+	size_t n;
+	const char *const (*col)[MLC_STORE__M_NCOLS];
+} mlc_store__meter_batch;
 
 typedef struct mlc_store__ops {
 	const char *name;
@@ -78,6 +105,9 @@ typedef struct mlc_store__ops {
 	int (*lock_migrations)(void *be);             /* inside the migration transaction */
 	int (*lock_slice)(void *be, const char *key); /* inside the slice transaction */
 	int (*insert)(void *be, const mlc_store__batch *b);
+	/* Stage metered events inside the put transaction (after meter_begin):
+	 * the dialect's meter_merge then stores the new ones. */
+	int (*meter_stage)(void *be, const mlc_store__meter_batch *b);
 } mlc_store__ops;
 
 extern const mlc_store__ops mlc_store__sqlite_ops;
