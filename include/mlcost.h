@@ -18,5 +18,6 @@
 #include "mlcost/policy.h"
 #include "mlcost/ledger.h"
 #include "mlcost/meter.h"
+#include "mlcost/report.h"
 
 #endif
