@@ -79,6 +79,9 @@ const mlcd_setting mlcd_settings[] = {
      "requests a token may send at once above its rate (the bucket size)"},
     {"metrics_public", MLCD_CFG_BOOL, OFF(metrics_public), "false", 0, 0,
      "`true`: `GET /metrics` needs no token (it then shows every team's costs)"},
+    {"dashboard_refresh_s", MLCD_CFG_UINT, OFF(dashboard_refresh_s), "10", 1, 3600,
+     "how often the dashboard at `GET /` fetches its charts again (seconds), without "
+     "reloading the page"},
     {"tokens", MLCD_CFG_TOKENS, OFF(tokens), NULL, 0, 0,
      "bearer tokens: `{name, sha256, scopes: [ingest, read, admin], teams: [...], "
      "rate_limit_per_second, rate_limit_burst}`; none at all = an open server"},

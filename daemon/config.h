@@ -66,6 +66,7 @@ typedef struct mlcd_config {
 	double rate_limit_per_second; /* default of every token; 0 = unlimited */
 	unsigned rate_limit_burst;
 	int metrics_public;
+	unsigned dashboard_refresh_s; /* the dashboard page refetches its fragment this often */
 	mlcd_token *tokens;
 	size_t ntokens;
 } mlcd_config;

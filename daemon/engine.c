@@ -6,7 +6,10 @@
  * One appender at a time does the in-memory part (ids, totals, copying the
  * records into the log's buffer: microseconds per batch); the wait for
  * the sync happens outside that lock, so every caller waiting during one
- * sync is acknowledged by it. Totals are changed before the records enter
+ * sync is acknowledged by it. The append is asynchronous underneath: its
+ * state is queued on the log and finished by the log's writer thread after
+ * the sync, so an HTTP worker need not be parked per request (the blocking
+ * append waits on a condition variable for the same callback). Totals are changed before the records enter
  * the log, so anything the compactor can read is already counted, and it
  * can take it out of the pending totals without ever going negative.
  *
@@ -15,6 +18,7 @@
  */
 #include "engine_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -91,8 +95,16 @@ static int normalize(mlcd_event *out, const mlcd_event *in, size_t i)
 	return 0;
 }
 
-/* The scratch of one append: normalized events, their payloads, the accepted ones. */
-typedef struct batch {
+/* One append from its start to its durability: the normalized events, their
+ * payloads (which the events' texts point into, so the caller's may go at
+ * once), the accepted ones, and their sums (taken out again if the log fails).
+ * One allocation for the arrays: a single-event POST makes a few of these. */
+typedef struct append_op {
+	mlcd_wal_waiter wt; /* first: the log's node while it waits */
+	mlcd_engine *e;
+	void (*done)(void *ctx, int rc);
+	void *ctx;
+	size_t n;
 	mlcd_event *ev;
 	uint64_t *hash;
 	unsigned char *payload;
@@ -102,60 +114,64 @@ typedef struct batch {
 	const unsigned char **p; /* payloads of the accepted, for the log */
 	uint32_t *len;
 	mlcd_delta delta; /* the accepted, summed per cell */
-} batch;
+} append_op;
 
-static void batch_free(batch *b)
+static void op_free(append_op *op)
 {
-	free(b->ev);
-	free(b->hash);
-	free(b->payload);
-	free(b->pay);
-	free(b->paylen);
-	free(b->acc);
-	free(b->p);
-	free(b->len);
-	mlcd_delta_free(&b->delta);
+	free(op->payload);
+	mlcd_delta_free(&op->delta);
+	free(op);
 }
 
-static int batch_init(batch *b, size_t n)
+static int op_new(append_op **out, size_t n)
 {
-	size_t m = n ? n : 1;
-	memset(b, 0, sizeof(*b));
-	b->ev = malloc(m * sizeof(*b->ev));
-	b->hash = malloc(m * sizeof(*b->hash));
-	b->pay = malloc(m * sizeof(*b->pay));
-	b->paylen = malloc(m * sizeof(*b->paylen));
-	b->acc = malloc(m * sizeof(*b->acc));
-	b->p = malloc(m * sizeof(*b->p));
-	b->len = malloc(m * sizeof(*b->len));
-	if (!b->ev || !b->hash || !b->pay || !b->paylen || !b->acc || !b->p || !b->len)
+	size_t m = n ? n : 1, per = sizeof(mlcd_event) + sizeof(uint64_t) + 2 * sizeof(void *) +
+	                           2 * sizeof(uint32_t) + sizeof(size_t);
+	append_op *op;
+	unsigned char *at;
+	*out = NULL;
+	if (m > (SIZE_MAX - sizeof(*op)) / per || !(op = calloc(1, sizeof(*op) + m * per)))
 		return mlcd__error_set(MLC_ENOMEM, "out of memory");
+	/* largest alignment first: events, then 8-byte, then 4-byte arrays */
+	at = (unsigned char *)(op + 1);
+	op->ev = (mlcd_event *)at, at += m * sizeof(mlcd_event);
+	op->hash = (uint64_t *)at, at += m * sizeof(uint64_t);
+	op->pay = (const unsigned char **)at, at += m * sizeof(void *);
+	op->p = (const unsigned char **)at, at += m * sizeof(void *);
+	op->acc = (size_t *)at, at += m * sizeof(size_t);
+	op->paylen = (uint32_t *)at, at += m * sizeof(uint32_t);
+	op->len = (uint32_t *)at;
+	op->n = n;
+	*out = op;
 	return 0;
 }
 
-/* Normalize, hash and encode every event, before taking any lock. */
-static int prepare_batch(mlcd_engine *e, batch *b, const mlcd_event *evs, size_t n)
+/* Normalize, hash and encode every event, before taking any lock; then the
+ * events' texts are pointed into the payloads (owned by op). */
+static int prepare(mlcd_engine *e, append_op *op, const mlcd_event *evs)
 {
-	size_t bytes = 0, at = 0;
+	size_t bytes = 0, at = 0, n = op->n;
 	int rc;
 	for (size_t i = 0; i < n; i++) {
 		const mlc_event *ev;
-		if ((rc = normalize(&b->ev[i], &evs[i], i)) != 0)
+		if ((rc = normalize(&op->ev[i], &evs[i], i)) != 0)
 			return rc;
-		ev = &b->ev[i].ev;
-		b->hash[i] = mlcd_dedup_hash(e->dedup, ev->id);
+		ev = &op->ev[i].ev;
+		op->hash[i] = mlcd_dedup_hash(e->dedup, ev->id);
 		bytes += 64 + 5 * 3 + strlen(ev->id);
 		bytes += ev->model ? strlen(ev->model) : 0;
 		bytes += ev->version ? strlen(ev->version) : 0;
 		bytes += ev->team ? strlen(ev->team) : 0;
 		bytes += ev->endpoint ? strlen(ev->endpoint) : 0;
 	}
-	if (!(b->payload = malloc(bytes ? bytes : 1)))
+	if (!(op->payload = malloc(bytes ? bytes : 1)))
 		return mlcd__error_set(MLC_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		b->pay[i] = b->payload + at;
-		b->paylen[i] = (uint32_t)mlcd__event_encode(b->payload + at, &b->ev[i]);
-		at += b->paylen[i];
+		op->pay[i] = op->payload + at;
+		op->paylen[i] = (uint32_t)mlcd__event_encode(op->payload + at, &op->ev[i]);
+		if (mlcd__event_decode(&op->ev[i], op->pay[i], op->paylen[i]) != 0)
+			return mlcd__error_set(MLC_ERROR, "event %zu: encoding", i + 1);
+		at += op->paylen[i];
 	}
 	return 0;
 }
@@ -169,62 +185,123 @@ static int apply(mlcd_engine *e, const mlcd_delta *d, int sign)
 	return rc;
 }
 
-/* Under append_mu: dedup, count, log. *last is the seq to wait for. On
+/* The append is over (durable: rc 0, or the log failed): count it or take
+ * it out, free it, tell the caller. On the writer's thread, or the caller's. */
+static void op_finish(append_op *op, int rc)
+{
+	mlcd_engine *e = op->e;
+	void (*done)(void *, int) = op->done;
+	void *ctx = op->ctx;
+	if (rc == 0) {
+		__atomic_fetch_add(&e->n_accepted, (uint64_t)op->nacc, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&e->n_duplicate, (uint64_t)(op->n - op->nacc), __ATOMIC_RELAXED);
+	} else {
+		/* the log failed: its ids stay remembered, but it takes no more appends */
+		apply(e, &op->delta, -1);
+		rc = mlcd__error_set(MLC_EIO, "%s: writing the log failed", e->cfg.wal_dir);
+	}
+	op_free(op);
+	done(ctx, rc);
+}
+
+static void op_durable(mlcd_wal_waiter *wt, int rc)
+{
+	op_finish((append_op *)wt, rc);
+}
+
+/* Under append_mu: dedup, count, log, and queue op for the sync (0), or 1:
+ * nothing to wait for. From the moment it is queued, op is the writer's. On
  * failure nothing of the batch stays counted or remembered. */
-static int append_locked(mlcd_engine *e, batch *b, size_t n, unsigned char *status, uint64_t *last)
+static int append_locked(mlcd_engine *e, append_op *op, unsigned char *status)
 {
 	int rc = 0, counted = 0;
+	uint64_t last;
 	mlcd_dedup_expire(e->dedup, (int64_t)time(NULL) - 1);
-	for (size_t i = 0; i < n; i++) {
-		int dup = mlcd_dedup_check_add(e->dedup, b->hash[i], b->ev[i].received);
+	for (size_t i = 0; i < op->n; i++) {
+		int dup = mlcd_dedup_check_add(e->dedup, op->hash[i], op->ev[i].received);
 		status[i] = dup ? MLCD_DUPLICATE : MLCD_ACCEPTED;
 		if (!dup) {
-			b->p[b->nacc] = b->pay[i];
-			b->len[b->nacc] = b->paylen[i];
-			b->acc[b->nacc++] = i;
+			op->p[op->nacc] = op->pay[i];
+			op->len[op->nacc] = op->paylen[i];
+			op->acc[op->nacc++] = i;
 		}
 	}
-	for (size_t k = 0; k < b->nacc && rc == 0; k++)
-		rc = mlcd_delta_add(&b->delta, &b->ev[b->acc[k]]);
-	if (rc == 0 && (rc = apply(e, &b->delta, 1)) == 0)
+	for (size_t k = 0; k < op->nacc && rc == 0; k++)
+		rc = mlcd_delta_add(&op->delta, &op->ev[op->acc[k]]);
+	if (rc == 0 && (rc = apply(e, &op->delta, 1)) == 0)
 		counted = 1;
-	if (rc == 0 && b->nacc)
-		rc = mlcd_wal_append(last, e->wal, b->p, b->len, b->nacc);
-	else if (rc == 0)
-		*last = mlcd_wal_last_seq(e->wal); /* duplicates: wait for what they repeat */
-	if (rc != 0) {
+	/* duplicates (nacc 0) wait for everything before them: what they repeat */
+	if (rc == 0)
+		rc = mlcd_wal_append_notify(&last, e->wal, op->p, op->len, op->nacc, &op->wt);
+	if (rc != 0 && rc != 1) {
 		if (counted)
-			apply(e, &b->delta, -1);
-		for (size_t k = b->nacc; k-- > 0;)
-			mlcd_dedup_pop(e->dedup, b->hash[b->acc[k]]);
+			apply(e, &op->delta, -1);
+		for (size_t k = op->nacc; k-- > 0;)
+			mlcd_dedup_pop(e->dedup, op->hash[op->acc[k]]);
 	}
 	return rc;
 }
 
-int mlcd_engine_append(mlcd_engine *e, const mlcd_event *evs, size_t n, unsigned char *status)
+int mlcd_engine_append_async(mlcd_engine *e, const mlcd_event *evs, size_t n,
+                             unsigned char *status, void (*done)(void *ctx, int rc), void *ctx)
 {
-	batch b;
-	uint64_t last = 0;
-	int rc = batch_init(&b, n);
-	if (rc == 0)
-		rc = prepare_batch(e, &b, evs, n);
+	append_op *op;
+	int rc = op_new(&op, n);
 	if (rc != 0)
-		goto done;
+		return rc;
+	op->e = e, op->done = done, op->ctx = ctx, op->wt.fn = op_durable;
+	if ((rc = prepare(e, op, evs)) != 0) {
+		op_free(op);
+		return rc;
+	}
 	pthread_mutex_lock(&e->append_mu);
-	rc = append_locked(e, &b, n, status, &last);
+	rc = append_locked(e, op, status);
 	__atomic_store_n(&e->n_ids, (uint64_t)mlcd_dedup_count(e->dedup), __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&e->append_mu);
+	if (rc == 1)
+		op_finish(op, 0); /* nothing to wait for: done at once, on this thread */
+	else if (rc != 0)
+		op_free(op);
+	return rc == 1 ? 0 : rc;
+}
+
+/* The blocking append: the asynchronous one and a wait for its done. */
+typedef struct sync_wait {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int done, rc;
+	char msg[512]; /* the error, set on the thread that called done */
+} sync_wait;
+
+static void sync_done(void *ctx, int rc)
+{
+	sync_wait *w = ctx;
+	pthread_mutex_lock(&w->mu);
+	w->rc = rc;
 	if (rc != 0)
-		goto done;
-	if ((rc = mlcd_wal_wait(e->wal, last)) != 0) {
-		/* the log failed: its ids stay remembered, but it takes no more appends */
-		apply(e, &b.delta, -1);
-		goto done;
+		snprintf(w->msg, sizeof(w->msg), "%s", mlcd_engine_error());
+	w->done = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+int mlcd_engine_append(mlcd_engine *e, const mlcd_event *evs, size_t n, unsigned char *status)
+{
+	sync_wait w;
+	int rc;
+	memset(&w, 0, sizeof(w));
+	pthread_mutex_init(&w.mu, NULL);
+	pthread_cond_init(&w.cv, NULL);
+	if ((rc = mlcd_engine_append_async(e, evs, n, status, sync_done, &w)) == 0) {
+		pthread_mutex_lock(&w.mu);
+		while (!w.done)
+			pthread_cond_wait(&w.cv, &w.mu);
+		pthread_mutex_unlock(&w.mu);
+		if ((rc = w.rc) != 0)
+			mlcd__error_set(rc, "%s", w.msg);
 	}
-	__atomic_fetch_add(&e->n_accepted, (uint64_t)b.nacc, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&e->n_duplicate, (uint64_t)(n - b.nacc), __ATOMIC_RELAXED);
-done:
-	batch_free(&b);
+	pthread_cond_destroy(&w.cv);
+	pthread_mutex_destroy(&w.mu);
 	return rc;
 }
 

@@ -108,6 +108,22 @@ void mlcd_engine_close(mlcd_engine *e);
  */
 int mlcd_engine_append(mlcd_engine *e, const mlcd_event *evs, size_t n, unsigned char *status);
 
+/**
+ * The same without waiting: check, dedup, count and copy the events into
+ * the log's current group, fill status[], and return; done(ctx, rc) is
+ * called once they are durable (rc 0) or the log failed (MLC_EIO; nothing
+ * of this call counted, mlcd_engine_error() on done's thread says why).
+ * The caller's events may go at once; status must stay until done, and is
+ * only meaningful with rc 0. done runs on the log's writer thread, after
+ * the sync covering the call, or on the calling thread before this returns
+ * when there is nothing to wait for (only duplicates of durable events);
+ * it must not block long (it delays the next sync) nor call back into the
+ * engine's append. Returns 0: done will be called exactly once; otherwise
+ * an error as mlcd_engine_append, and done is never called.
+ */
+int mlcd_engine_append_async(mlcd_engine *e, const mlcd_event *evs, size_t n,
+                             unsigned char *status, void (*done)(void *ctx, int rc), void *ctx);
+
 /** What to total (GET /v1/costs). */
 typedef enum mlcd_dim {
 	MLCD_DIM_MODEL = 0,

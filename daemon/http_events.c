@@ -4,8 +4,11 @@
  * object, an array, NDJSON or CloudEvents), check each event (an id, a
  * team the token may send for), price it with the catalog in force
  * (mlc_event_price: never re-priced later), then log the valid ones with
- * mlcd_engine_append, which returns once they are on disk, and only then
- * answer 200 {"accepted","duplicates","failed":[{index,id,error}]}.
+ * mlcd_engine_append_async, whose callback comes once they are on disk
+ * (from the log's writer thread), and only then answer 200
+ * {"accepted","duplicates","failed":[{index,id,error}]}. Meanwhile the
+ * connection is parked (mlcd_async), not a thread: one sync answers every
+ * request that arrived during the previous one.
  *
  * A JSON syntax error refuses the whole body (400 with line, column and
  * byte offset), so a client never has to guess which half went in. A
@@ -37,6 +40,11 @@ typedef struct ingest {
 	mlcd_buf failed; /* the items of "failed", comma separated */
 	size_t nfailed, reasons[MLCD_REJECT_COUNT];
 	int oom;
+	/* while the log syncs */
+	unsigned char *status; /* of each kept event */
+	mlcd_response *rs;
+	mlcd_live *live;
+	mlcd_async as;
 } ingest;
 
 static char *arena_dup(ingest *in, const char *s)
@@ -228,34 +236,99 @@ static int collect(ingest *in, const mlcd_request *rq, mlcd_response *rs)
 	return -1;
 }
 
-int mlcd_handle_events(mlcd_server *s, const mlcd_request *rq, mlcd_response *rs)
+static void ingest_free(ingest *in)
 {
-	ingest in;
-	unsigned char *status = NULL;
-	mlcd_live *live = mlcd_live_acquire(s);
+	free(in->status);
+	free(in->evs);
+	arena_free(in->arena);
+	mlcd_buf_free(&in->failed);
+	mlcd_live_release(in->live);
+	free(in);
+}
+
+/* The engine's callback: the kept events are durable (rc 0) or not counted. */
+static void logged(void *ctx, int rc)
+{
+	ingest *in = ctx;
+	mlcd_async as = in->as;
+	if (rc != 0)
+		append_failed(in->rs, rc, in->n);
+	else
+		answer(in->rs, in, in->status);
+	ingest_free(in);
+	as.done(as.ctx); /* last: the server may send rs and free it at once */
+}
+
+int mlcd_handle_events_async(mlcd_server *s, const mlcd_request *rq, mlcd_response *rs,
+                             const mlcd_async *as)
+{
+	ingest *in = calloc(1, sizeof(*in));
 	int rc;
-	memset(&in, 0, sizeof(in));
-	in.token = rq->token, in.catalog = live->catalog;
-	in.now = (int64_t)rq->now, in.max = s->cfg->max_events_per_request;
-	mlcd_buf_init(&in.failed, MLCD_RESPONSE_MAX / 2);
-	if (collect(&in, rq, rs))
+	if (!in) {
+		mlcd_response_error(rs, 500, "out of memory");
+		return 0;
+	}
+	in->live = mlcd_live_acquire(s);
+	in->token = rq->token, in->catalog = in->live->catalog, in->rs = rs, in->as = *as;
+	in->now = (int64_t)rq->now, in->max = s->cfg->max_events_per_request;
+	mlcd_buf_init(&in->failed, MLCD_RESPONSE_MAX / 2);
+	if (collect(in, rq, rs))
 		goto done;
 	for (rc = 0; rc < MLCD_REJECT_COUNT; rc++)
-		mlcd_metrics_reject(s->metrics, rc, in.reasons[rc]);
-	if (in.n && !(status = calloc(in.n, 1))) {
+		mlcd_metrics_reject(s->metrics, rc, in->reasons[rc]);
+	if (in->n == 0) {
+		answer(rs, in, NULL);
+		goto done;
+	}
+	if (!(in->status = calloc(in->n, 1))) {
 		mlcd_response_error(rs, 500, "out of memory");
 		goto done;
 	}
-	if (in.n && (rc = mlcd_engine_append(s->engine, in.evs, in.n, status)) != 0) {
-		append_failed(rs, rc, in.n);
-		goto done;
-	}
-	answer(rs, &in, status);
+	as->begin(as->ctx);
+	/* from here in belongs to logged(), which may run on another thread at once */
+	if ((rc = mlcd_engine_append_async(s->engine, in->evs, in->n, in->status, logged, in)))
+		logged(in, rc);
+	return 1;
 done:
-	free(status);
-	free(in.evs);
-	arena_free(in.arena);
-	mlcd_buf_free(&in.failed);
-	mlcd_live_release(live);
+	ingest_free(in);
+	return 0;
+}
+
+/* The blocking form (tests, and any caller without a connection to park). */
+typedef struct answer_wait {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int done;
+} answer_wait;
+
+static void no_begin(void *ctx)
+{
+	(void)ctx;
+}
+
+static void answered(void *ctx)
+{
+	answer_wait *w = ctx;
+	pthread_mutex_lock(&w->mu);
+	w->done = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+int mlcd_handle_events(mlcd_server *s, const mlcd_request *rq, mlcd_response *rs)
+{
+	answer_wait w;
+	mlcd_async as = {no_begin, answered, &w};
+	memset(&w, 0, sizeof(w));
+	pthread_mutex_init(&w.mu, NULL);
+	pthread_cond_init(&w.cv, NULL);
+	if (mlcd_handle_events_async(s, rq, rs, &as) == 1) {
+		pthread_mutex_lock(&w.mu);
+		while (!w.done)
+			pthread_cond_wait(&w.cv, &w.mu);
+		pthread_mutex_unlock(&w.mu);
+	}
+	pthread_cond_destroy(&w.cv);
+	pthread_mutex_destroy(&w.mu);
 	return 0;
 }

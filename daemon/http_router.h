@@ -56,6 +56,22 @@ const char *mlcd_request_arg(const mlcd_request *rq, const char *name);
 
 typedef int (*mlcd_handler)(mlcd_server *s, const mlcd_request *rq, mlcd_response *rs);
 
+/* How a handler that waits (for the log's sync) hands its answer back
+ * without holding the server's thread: begin is called, on the handler's
+ * thread, just before it starts waiting (the server parks the connection);
+ * done once rs is complete, from any thread (the server wakes it). */
+typedef struct mlcd_async {
+	void (*begin)(void *ctx);
+	void (*done)(void *ctx);
+	void *ctx;
+} mlcd_async;
+
+/* 0: rs is complete now (begin and done not called); 1: begin was called
+ * and done will be, exactly once (maybe before this returns). rq is not
+ * used after this returns; rs is, until done. */
+typedef int (*mlcd_async_handler)(mlcd_server *s, const mlcd_request *rq, mlcd_response *rs,
+                                  const mlcd_async *as);
+
 typedef struct mlcd_route {
 	const char *method;
 	const char *path;

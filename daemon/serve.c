@@ -150,6 +150,7 @@ int mlcd_serve_run(const mlcd_config *cfg)
 	pthread_mutex_init(&s.live_mu, NULL);
 	atomic_init(&s.draining, 0);
 	atomic_init(&s.inflight, 0);
+	atomic_init(&s.suspended, 0);
 	/* signals go to this thread's sigwait only: block them before any thread starts */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

@@ -11,7 +11,9 @@
  *   body chunks -> appended up to max_body_bytes; past it the rest is
  *                  discarded and the answer is 413 (a body that goes on past
  *                  twice the limit has its connection closed)
- *   body done   -> the handler, then the response
+ *   body done   -> the handler, then the response; an ingest waits for the
+ *                  log's sync with its connection parked (suspended), and
+ *                  the log's writer wakes it (resume) to send the answer
  *   completed   -> metrics (route, status, latency), memory freed
  *
  * What it is not: the handlers, or the process's life (serve.c).
@@ -43,6 +45,12 @@ typedef struct conn_req {
 	int too_large;
 	double start; /* monotonic */
 	double now;   /* wall clock, for the handlers */
+	/* an async handler's answer: 1 while the connection is parked, 2 when rs is
+	 * complete (set by the thread that completes it, before the wake-up) */
+	atomic_int async;
+	mlcd_response rs;
+	mlcd_server *s;
+	struct MHD_Connection *conn;
 } conn_req;
 
 static double mono_now(void)
@@ -105,25 +113,51 @@ static const char *arg_of(void *ctx, const char *name)
 	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* An async handler is about to wait: park the connection (no thread held). */
+static void park(void *ctx)
+{
+	conn_req *r = ctx;
+	atomic_fetch_add(&r->s->suspended, 1);
+	atomic_store(&r->async, 1);
+	MHD_suspend_connection(r->conn);
+}
+
+/* Its answer is in r->rs (any thread): wake the connection; libmicrohttpd then
+ * calls on_access again, which sends it. r may be gone once resumed. */
+static void wake(void *ctx)
+{
+	conn_req *r = ctx;
+	mlcd_server *s = r->s;
+	struct MHD_Connection *c = r->conn;
+	atomic_store(&r->async, 2);
+	MHD_resume_connection(c);
+	atomic_fetch_sub(&s->suspended, 1);
+}
+
 static enum MHD_Result dispatch(mlcd_server *s, struct MHD_Connection *c, conn_req *r,
                                 const char *method, const char *url)
 {
 	mlcd_request rq;
-	mlcd_response rs;
+	mlcd_async as = {park, wake, r};
+	mlcd_async_handler afn = mlcd_route_async(r->route_id);
 	enum MHD_Result ok;
-	mlcd_response_init(&rs);
+	mlcd_response_init(&r->rs);
 	if (r->too_large) {
-		mlcd_response_error(&rs, 413, "body larger than %llu bytes (max_body_bytes)",
+		mlcd_response_error(&r->rs, 413, "body larger than %llu bytes (max_body_bytes)",
 		                    (unsigned long long)s->cfg->max_body_bytes);
-		rs.close = 1;
+		r->rs.close = 1;
 	} else {
 		memset(&rq, 0, sizeof(rq));
 		rq.method = method, rq.path = url, rq.body = r->body, rq.body_len = r->len;
 		rq.token = r->token, rq.now = r->now, rq.arg = arg_of, rq.arg_ctx = c;
-		r->route->fn(s, &rq, &rs);
+		r->s = s, r->conn = c;
+		if (!afn)
+			r->route->fn(s, &rq, &r->rs);
+		else if (afn(s, &rq, &r->rs, &as) == 1)
+			return MHD_YES; /* answered by wake() */
 	}
-	ok = reply(c, r, &rs);
-	mlcd_response_free(&rs);
+	ok = reply(c, r, &r->rs);
+	mlcd_response_free(&r->rs);
 	return ok;
 }
 
@@ -249,6 +283,15 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		*upload_size = 0;
 		return ok;
 	}
+	if (atomic_load(&r->async)) { /* woken: the answer is ready */
+		enum MHD_Result ok = MHD_YES;
+		if (atomic_load(&r->async) == 2) {
+			atomic_store(&r->async, 0);
+			ok = reply(c, r, &r->rs);
+			mlcd_response_free(&r->rs);
+		}
+		return ok;
+	}
 	if (r->status) /* answered already */
 		return MHD_YES;
 	return dispatch(s, c, r, method, url);
@@ -262,6 +305,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!r)
 		return;
 	mlcd_metrics_request(s->metrics, r->route_id, r->status, mono_now() - r->start);
+	if (atomic_load(&r->async) == 2) /* woken, but the client had gone */
+		mlcd_response_free(&r->rs);
 	free(r->body);
 	free(r);
 	*con_cls = NULL;
@@ -316,8 +361,8 @@ int mlcd_http_start(mlcd_server *s, unsigned *port)
 	struct MHD_Daemon *d;
 	struct MHD_OptionItem pool[] = {{MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)cfg->threads, NULL},
 	                                {MHD_OPTION_END, 0, NULL}};
-	unsigned flags =
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	int v6 = 0, rc;
 	if ((rc = listen_addr(&ss, &v6, cfg->listen)) != 0)
 		return rc;
@@ -365,6 +410,10 @@ void mlcd_http_stop(mlcd_server *s, unsigned timeout_s)
 	if (atomic_load(&s->inflight) > 0)
 		mlcd_log("%ld requests still in flight after %us: closing them",
 		         (long)atomic_load(&s->inflight), timeout_s);
+	/* libmicrohttpd must not be stopped with a connection parked: each is woken
+	 * when its events are durable or the log fails, a sync's time away */
+	while (atomic_load(&s->suspended) > 0)
+		nanosleep(&tick, NULL);
 	MHD_stop_daemon(d);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);

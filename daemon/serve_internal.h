@@ -39,6 +39,7 @@ struct mlcd_server {
 	mlcd_live *live;
 	atomic_int draining;  /* SIGTERM received: new requests get 503 */
 	atomic_long inflight; /* requests between their first byte and their answer */
+	atomic_long suspended; /* connections parked by an async handler, not yet woken */
 	double start_unix;
 	void *mhd; /* struct MHD_Daemon */
 };
@@ -53,9 +54,15 @@ void mlcd_live_swap(mlcd_server *s, mlcd_live *next);
 /* The route table (serve_routes.c) and its size. */
 extern const mlcd_route mlcd_routes[];
 extern const size_t mlcd_nroutes;
+/* The asynchronous handler of a route (the server calls it instead of the
+ * route's fn), or NULL. */
+mlcd_async_handler mlcd_route_async(int route_id);
 
 /* Handlers; each fills rs (status, JSON body) and returns 0. */
 int mlcd_handle_events(mlcd_server *s, const mlcd_request *rq, mlcd_response *rs);
+/* The same answered once the events are durable, without holding the thread. */
+int mlcd_handle_events_async(mlcd_server *s, const mlcd_request *rq, mlcd_response *rs,
+                             const mlcd_async *as);
 int mlcd_handle_costs(mlcd_server *s, const mlcd_request *rq, mlcd_response *rs);
 int mlcd_handle_budgets(mlcd_server *s, const mlcd_request *rq, mlcd_response *rs);
 int mlcd_handle_budget_check(mlcd_server *s, const mlcd_request *rq, mlcd_response *rs);

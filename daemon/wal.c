@@ -222,11 +222,39 @@ static int write_out(mlcd_wal *w, const unsigned char *p, size_t n, uint64_t fir
 	return 0;
 }
 
+/* Take out the waiters whose records are durable (all of them when the log
+ * failed); mu held. They are told after mu is released (fire). */
+static mlcd_wal_waiter *take_waiters(mlcd_wal *w)
+{
+	mlcd_wal_waiter *head = w->wait_head, *t = NULL;
+	for (mlcd_wal_waiter *x = head; x && (w->failed || x->seq <= w->durable); x = x->next)
+		t = x;
+	if (!t)
+		return NULL;
+	w->wait_head = t->next;
+	if (!w->wait_head)
+		w->wait_tail = NULL;
+	t->next = NULL;
+	return head;
+}
+
+/* Tell taken waiters, without mu: their callbacks take other locks and may
+ * free the node. */
+static void fire(mlcd_wal_waiter *x, int rc)
+{
+	while (x) {
+		mlcd_wal_waiter *next = x->next;
+		x->fn(x, rc);
+		x = next;
+	}
+}
+
 static void *writer_main(void *arg)
 {
 	mlcd_wal *w = arg;
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
+		mlcd_wal_waiter *ready;
 		unsigned char *p;
 		size_t n;
 		uint64_t first, last;
@@ -255,8 +283,20 @@ static void *writer_main(void *arg)
 			w->n_bytes += n;
 		}
 		pthread_cond_broadcast(&w->done);
+		if ((ready = take_waiters(w)) != NULL) {
+			int failed = w->failed;
+			pthread_mutex_unlock(&w->mu);
+			fire(ready, failed ? MLC_EIO : 0);
+			pthread_mutex_lock(&w->mu);
+		}
 	}
-	pthread_mutex_unlock(&w->mu);
+	/* nothing is left unwritten, so every waiter was told; this is only a guard */
+	w->failed |= w->wait_head != NULL;
+	{
+		mlcd_wal_waiter *rest = take_waiters(w);
+		pthread_mutex_unlock(&w->mu);
+		fire(rest, MLC_EIO);
+	}
 	return NULL;
 }
 
@@ -392,14 +432,11 @@ static void put_record(unsigned char *d, uint64_t seq, const unsigned char *p, u
 		d[4 + i] = (unsigned char)(crc >> (8 * i));
 }
 
-int mlcd_wal_append(uint64_t *out_last, mlcd_wal *w, const unsigned char *const *p,
-                    const uint32_t *len, size_t n)
+/* Copy the records into buf[cur]; mu held. */
+static int append_locked(mlcd_wal *w, const unsigned char *const *p, const uint32_t *len,
+                         size_t n)
 {
 	int rc = 0;
-	for (size_t i = 0; i < n; i++)
-		if (len[i] > MLCD_WAL_MAX_RECORD)
-			return mlcd__error_set(MLC_ETOOLARGE, "log record of %u bytes", len[i]);
-	pthread_mutex_lock(&w->mu);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if ((rc = reserve(w, MLCD_WAL_HEADER + len[i])) != 0)
 			break;
@@ -410,7 +447,55 @@ int mlcd_wal_append(uint64_t *out_last, mlcd_wal *w, const unsigned char *const 
 		w->appended = w->next_seq++;
 		w->n_records++;
 	}
+	return rc;
+}
+
+static int check_lengths(const uint32_t *len, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (len[i] > MLCD_WAL_MAX_RECORD)
+			return mlcd__error_set(MLC_ETOOLARGE, "log record of %u bytes", len[i]);
+	return 0;
+}
+
+int mlcd_wal_append(uint64_t *out_last, mlcd_wal *w, const unsigned char *const *p,
+                    const uint32_t *len, size_t n)
+{
+	int rc = check_lengths(len, n);
+	if (rc != 0)
+		return rc;
+	pthread_mutex_lock(&w->mu);
+	rc = append_locked(w, p, len, n);
 	*out_last = w->appended;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
+int mlcd_wal_append_notify(uint64_t *out_last, mlcd_wal *w, const unsigned char *const *p,
+                           const uint32_t *len, size_t n, mlcd_wal_waiter *wt)
+{
+	int rc = check_lengths(len, n);
+	if (rc != 0)
+		return rc;
+	pthread_mutex_lock(&w->mu);
+	/* a failed log takes no waiter: its writer may have told them all already */
+	if (w->failed)
+		rc = mlcd__error_set(MLC_EIO, "%s: the log failed earlier", w->o.dir);
+	else
+		rc = append_locked(w, p, len, n);
+	*out_last = w->appended;
+	if (rc == 0 && n == 0 && w->durable >= w->appended) {
+		rc = 1;
+	} else if (rc == 0) {
+		/* queued under the same lock as the seqs were given: the list stays in seq order */
+		wt->seq = w->appended, wt->next = NULL;
+		if (w->wait_tail)
+			w->wait_tail->next = wt;
+		else
+			w->wait_head = wt;
+		w->wait_tail = wt;
+	}
 	pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
 	return rc;

@@ -97,6 +97,28 @@ void mlcd_wal_close(mlcd_wal *w);
 int mlcd_wal_append(uint64_t *out_last, mlcd_wal *w, const unsigned char *const *p,
                     const uint32_t *len, size_t n);
 
+/**
+ * A caller's request to be told when records are durable: the log keeps
+ * it (no allocation) from mlcd_wal_append_notify until fn is called, once,
+ * from the writer thread (rc 0, or MLC_EIO when the log failed), without
+ * the log's lock held; fn may free the node.
+ */
+typedef struct mlcd_wal_waiter {
+	struct mlcd_wal_waiter *next; /* the log's */
+	uint64_t seq;                 /* the log's: durable up to here */
+	void (*fn)(struct mlcd_wal_waiter *wt, int rc);
+} mlcd_wal_waiter;
+
+/**
+ * mlcd_wal_append, then wt->fn once every record up to the last one is
+ * durable; with n == 0, once every record appended so far is. Returns 0
+ * when wt is queued; 1 when there was nothing to wait for (n == 0, all
+ * durable): wt is not queued and fn not called; otherwise an error as
+ * mlcd_wal_append, and wt is not queued.
+ */
+int mlcd_wal_append_notify(uint64_t *out_last, mlcd_wal *w, const unsigned char *const *p,
+                           const uint32_t *len, size_t n, mlcd_wal_waiter *wt);
+
 /** Wait until every record up to seq is durable: 0, or MLC_EIO if the log failed. */
 int mlcd_wal_wait(mlcd_wal *w, uint64_t seq);
 

@@ -22,4 +22,12 @@ echo
 echo '$ mlcost unit examples/focus-ml-bill.csv --usage examples/usage.csv --bucket month'
 build/mlcost unit examples/focus-ml-bill.csv --usage examples/usage.csv --bucket month
 echo
+echo '$ mlcost report examples/focus-ml-bill.csv --usage examples/usage.csv --profile examples/seed.yaml \'
+echo '    --budgets examples/budgets.yaml --whatif examples/whatif.yaml --variants examples/variants.yaml \'
+echo '    --policy examples/policy.yaml -o mlcost-report.html'
+build/mlcost report examples/focus-ml-bill.csv --usage examples/usage.csv --profile examples/seed.yaml \
+  --budgets examples/budgets.yaml --whatif examples/whatif.yaml --variants examples/variants.yaml \
+  --policy examples/policy.yaml -o mlcost-report.html
+echo
 echo "mlcost is built at build/mlcost; try: build/mlcost --help"
+echo "The report is at $(pwd)/mlcost-report.html: open it in a browser."

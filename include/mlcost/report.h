@@ -64,6 +64,18 @@ typedef struct mlc_report_limit {
 } mlc_report_limit;
 
 /**
+ * Metered cost of one model on one day, as `mlcost serve` totals its events
+ * (GET /v1/costs?group_by=model,day gives these rows).
+ */
+typedef struct mlc_report_meter_row {
+	const char *model; /**< NULL: events without a model */
+	int64_t day;       /**< days since 1970-01-01 (UTC) */
+	mlc_amount cost;   /**< exact */
+	uint64_t requests; /**< predictions the events stand for */
+	uint64_t events;
+} mlc_report_meter_row;
+
+/**
  * What a report shows. Every pointer is borrowed and may be NULL (or its
  * count 0): the section it feeds is then left out, with a note of the
  * input that would add it. Start from MLC_REPORT_DATA_INIT.
@@ -106,14 +118,27 @@ typedef struct mlc_report_data {
 	size_t nsources;
 	const char *const *notes; /**< remarks shown under the summary (skipped rows, ...) */
 	size_t nnotes;
+
+	/* ---- metered events (version 2; the dashboard of `mlcost serve`) ---- */
+	/** Cost per model and day, in the table's order (by day, then model). Adds
+	 *  "Metered cost per model and day" (stacked bars) and "Cost per 1,000
+	 *  requests" (a line per model) over the days from the first row's to
+	 *  as_of (else the last row's). Without rows neither section is listed as
+	 *  left out: a report from bills has nothing metered to miss. */
+	const mlc_report_meter_row *meter;
+	size_t nmeter;
 } mlc_report_data;
 
-#define MLC_REPORT_DATA_VERSION 1
+/** 2 added meter/nmeter; a version 1 struct (without them) is still read. */
+#define MLC_REPORT_DATA_VERSION 2
 #define MLC_REPORT_DATA_INIT                                                                       \
 	{                                                                                          \
 		MLC_REPORT_DATA_VERSION, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL,     \
-		    NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0         \
+		    NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, \
+		    0                                                                              \
 	}
+/** Rows of metered cost a report holds at most (MLC_ETOOLARGE beyond). */
+#define MLC_REPORT_MAX_METER_ROWS 100000
 
 /* ---- rendering ---------------------------------------------------------------------------- */
 
@@ -128,12 +153,16 @@ typedef struct mlc_report_html_options {
 	/** 1 (default): say which input would add each section left out, in
 	 *  terms of `mlcost report` options; 0: list the sections only. */
 	int hints;
+	/** 1 (default): end with "Not in this report", the sections left out;
+	 *  0: leave that list out (a dashboard that never has those inputs). */
+	int list_omitted;
 } mlc_report_html_options;
 
-#define MLC_REPORT_HTML_OPTIONS_VERSION 1
+/** 2 added list_omitted; a version 1 struct (without it) is still read. */
+#define MLC_REPORT_HTML_OPTIONS_VERSION 2
 #define MLC_REPORT_HTML_OPTIONS_INIT                                                               \
 	{                                                                                          \
-		MLC_REPORT_HTML_OPTIONS_VERSION, MLC_REPORT_PAGE_FULL, 1                           \
+		MLC_REPORT_HTML_OPTIONS_VERSION, MLC_REPORT_PAGE_FULL, 1, 1                        \
 	}
 
 /**

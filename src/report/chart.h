@@ -74,6 +74,7 @@ typedef struct mlc_bars_spec {
 	const char *const *stack_names; /* under each bar when there are several, or NULL */
 	int totals;                     /* label each stack with its total */
 	mlc_refline line;
+	size_t label_every; /* name every k-th category only (days); 0 or 1: every one */
 } mlc_bars_spec;
 
 int mlc_chart__bars(mlc_svg *s, const mlc_bars_spec *spec);

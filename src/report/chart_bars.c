@@ -90,7 +90,11 @@ static void draw_labels(mlc_svg *svg, const mlc_frame *f, const mlc_bars_spec *b
 	char fit[256];
 	for (size_t c = 0; c < b->ncats; c++) {
 		double cx = f->x0 + band * ((double)c + 0.5);
-		mlc_rfmt__fit(fit, sizeof(fit), b->cats[c], band - 8, MLC_CHART_FONT);
+		if (b->label_every > 1 && c % b->label_every)
+			continue; /* the bars' tooltips still name it */
+		mlc_rfmt__fit(fit, sizeof(fit), b->cats[c],
+		              band * (double)(b->label_every > 1 ? b->label_every : 1) - 8,
+		              MLC_CHART_FONT);
 		mlc_svg__text(svg, cx, f->y1 + (b->stack_names && b->nstacks > 1 ? 34 : 18), "cat",
 		              "middle", fit, strcmp(fit, b->cats[c]) ? b->cats[c] : NULL);
 		for (unsigned k = 0; b->stack_names && b->nstacks > 1 && k < b->nstacks; k++) {

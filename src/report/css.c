@@ -63,7 +63,8 @@ static const char css[] =
     ".lead{margin:0 0 12px;max-width:900px}\n"
     "figure{margin:0}\n"
     "figcaption{color:var(--muted);font-size:13.5px;margin:6px 0 0;max-width:900px}\n"
-    ".multiples{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));"
+    /* auto-fill: a lone small chart keeps its column instead of stretching to the page */
+    ".multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));"
     "gap:18px 22px}\n"
     "svg.chart{display:block;width:100%;height:auto;overflow:visible}\n"
     "details.numbers{margin-top:10px}\n"

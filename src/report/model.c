@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 mlc_section *mlc_report__section(mlc_report_model *m, const char *id, const char *title,
@@ -144,9 +145,14 @@ static const char *currency(const mlc_report_data *d)
 
 static int check(const mlc_report_data *d)
 {
-	if (!d || d->version != MLC_REPORT_DATA_VERSION)
-		return mlcu_error_set(MLC_EINVAL, "report: data version %u, expected %d",
+	if (!d || d->version < 1 || d->version > MLC_REPORT_DATA_VERSION)
+		return mlcu_error_set(MLC_EINVAL, "report: data version %u, expected 1 to %d",
 		                      d ? d->version : 0, MLC_REPORT_DATA_VERSION);
+	if (d->version >= 2 && d->nmeter && !d->meter)
+		return mlcu_error_set(MLC_EINVAL, "report: a count without its array");
+	if (d->version >= 2 && d->nmeter > MLC_REPORT_MAX_METER_ROWS)
+		return mlcu_error_set(MLC_ETOOLARGE, "report: more than %d rows of metered cost",
+		                      MLC_REPORT_MAX_METER_ROWS);
 	if ((d->nbudgets && !d->budgets) || (d->nlimits && !d->limits) ||
 	    (d->nsources && !d->sources) || (d->nnotes && !d->notes))
 		return mlcu_error_set(MLC_EINVAL, "report: a count without its array");
@@ -172,10 +178,16 @@ int mlc_report__model(mlc_report_model *m, const mlc_report_data *d)
 	memset(m, 0, sizeof(*m));
 	if ((rc = check(d)))
 		return rc;
+	if (d->version == 1) { /* a struct without the fields version 2 added: read as empty */
+		memcpy(&m->v1, d, offsetof(mlc_report_data, meter));
+		m->v1.version = MLC_REPORT_DATA_VERSION;
+		d = &m->v1;
+	}
 	m->d = d;
 	m->currency = currency(d);
 	mlc_report__summary(&m->summary, d, m->currency);
-	if ((rc = mlc_report__sec_estimate(m)) || (rc = mlc_report__sec_daily(m)) ||
+	if ((rc = mlc_report__sec_estimate(m)) || (rc = mlc_report__sec_meter(m)) ||
+	    (rc = mlc_report__sec_daily(m)) ||
 	    (rc = mlc_report__sec_bills(m)) || (rc = mlc_report__sec_unit(m)) ||
 	    (rc = mlc_report__sec_budgets(m)) || (rc = mlc_report__sec_tags(m)) ||
 	    (rc = mlc_report__sec_whatif(m)) || (rc = mlc_report__sec_frontier(m)))

@@ -12,6 +12,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -95,6 +96,8 @@ static void cards(page *p, const mlc_summary *s)
 		card(p, s->has_revenue || s->has_limit ? s->status : NULL, "Cost per 1k", big,
 		     !strcmp(s->per_1k_basis, "estimate")
 		         ? "predictions, all-in: infrastructure and people"
+		     : !strcmp(s->per_1k_basis, "metered")
+		         ? "requests, from the metered events"
 		         : "predictions, from the bills and the usage");
 	}
 	if (s->has_revenue) {
@@ -270,7 +273,8 @@ static void footer(page *p, const mlc_report_model *m)
 	put(p, "</p>\n</footer>\n");
 }
 
-static void body(page *p, const mlc_report_model *m, const char *title, int hints)
+static void body(page *p, const mlc_report_model *m, const char *title, int hints,
+                 int list_omitted)
 {
 	put(p, "<main class=\"report\" id=\"mlcost-report\">\n");
 	header(p, m, title);
@@ -278,7 +282,8 @@ static void body(page *p, const mlc_report_model *m, const char *title, int hint
 	toc(p, m);
 	for (size_t i = 0; i < m->nsections; i++)
 		section(p, &m->sections[i]);
-	omitted(p, m, hints);
+	if (list_omitted)
+		omitted(p, m, hints);
 	footer(p, m);
 	put(p, "</main>\n");
 }
@@ -293,7 +298,9 @@ MLC_EXTERN int mlc_report_render_html(char **out, size_t *out_len, const mlc_rep
 	const char *title = d && d->title ? d->title : "ML cost report";
 	int rc;
 	*out = NULL;
-	if (opts)
+	if (opts && opts->version == 1) /* before list_omitted */
+		memcpy(&o, opts, offsetof(mlc_report_html_options, list_omitted));
+	else if (opts)
 		o = *opts;
 	mlcu_buf_init(&b, MLC_REPORT_MAX_BYTES);
 	if (!(m = mlcu_malloc(sizeof(*m))))
@@ -310,7 +317,7 @@ MLC_EXTERN int mlc_report_render_html(char **out, size_t *out_len, const mlc_rep
 		put(&p, mlc_report_css());
 		put(&p, "</style>\n</head>\n<body>\n");
 	}
-	body(&p, m, title, o.hints);
+	body(&p, m, title, o.hints, o.list_omitted);
 	if (o.page == MLC_REPORT_PAGE_FULL)
 		put(&p, "</body>\n</html>\n");
 	mlc_report__model_free(m);

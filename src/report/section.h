@@ -140,6 +140,7 @@ typedef struct mlc_summary {
 
 typedef struct mlc_report_model {
 	const mlc_report_data *d;
+	mlc_report_data v1; /* a version 1 caller's data, widened (d points here then) */
 	const char *currency;
 	mlc_summary summary;
 	size_t nsections;
@@ -172,6 +173,8 @@ int mlc_report__sec_budgets(mlc_report_model *m);
 int mlc_report__sec_tags(mlc_report_model *m);
 int mlc_report__sec_whatif(mlc_report_model *m);
 int mlc_report__sec_frontier(mlc_report_model *m);
+/* metered cost per model and day, and per 1,000 requests (sec_meter.c) */
+int mlc_report__sec_meter(mlc_report_model *m);
 void mlc_report__summary(mlc_summary *out, const mlc_report_data *d, const char *currency);
 
 /* The limit on cost per 1k for model (its own, else the default); 0 when none. */

@@ -92,7 +92,24 @@ static void from_bills(mlc_summary *s, const mlc_report_data *d)
 	}
 }
 
-static void judge(mlc_summary *s)
+/* metered events (the dashboard): what a request cost over the days shown */
+static void from_meter(mlc_summary *s, const mlc_report_data *d)
+{
+	double cost = 0, req = 0;
+	for (size_t i = 0; i < d->nmeter; i++) {
+		if (!d->meter[i].requests)
+			continue;
+		cost += mlc_amount_to_double(d->meter[i].cost);
+		req += (double)d->meter[i].requests;
+	}
+	if (req > 0) {
+		s->has_per_1k = 1;
+		s->per_1k = cost / req * 1000;
+		s->per_1k_basis = "metered";
+	}
+}
+
+static void judge(mlc_summary *s, const mlc_report_data *d)
 {
 	char a[MLC_RFMT_MAX], b[MLC_RFMT_MAX], c[MLC_RFMT_MAX];
 	mlc_rfmt__unit_money(a, sizeof(a), s->per_1k / 1000, s->currency);
@@ -100,8 +117,11 @@ static void judge(mlc_summary *s)
 	s->status = "unknown";
 	if (!s->has_per_1k) {
 		snprintf(s->verdict, sizeof(s->verdict), "%s",
-		         "The cost per prediction needs request volumes: requests_per_month in the "
-		         "profile, or a usage file with the bills.");
+		         d->nmeter ? "The cost per request needs events that count requests "
+		                     "(the events field requests)."
+		                   : "The cost per prediction needs request volumes: "
+		                     "requests_per_month in the profile, or a usage file with "
+		                     "the bills.");
 		return;
 	}
 	if (s->has_revenue) {
@@ -139,6 +159,11 @@ static void judge(mlc_summary *s)
 		    s->per_1k > s->limit                 ? "over the limit"
 		    : s->per_1k > s->limit * LIMIT_WATCH ? "close to the limit"
 		                                         : "within the limit");
+	} else if (!strcmp(s->per_1k_basis, "metered")) {
+		snprintf(s->verdict, sizeof(s->verdict),
+		         "A request costs %s as metered (%s per 1,000) over these days. A cost "
+		         "limit (a policy) would judge it.",
+		         a, b);
 	} else {
 		snprintf(s->verdict, sizeof(s->verdict),
 		         "A prediction costs %s all-in (%s per 1,000). Give revenue (value: in the "
@@ -176,7 +201,9 @@ void mlc_report__summary(mlc_summary *out, const mlc_report_data *d, const char 
 	if (d->estimate)
 		from_estimate(out, d->estimate);
 	from_bills(out, d);
+	if (!out->has_per_1k)
+		from_meter(out, d);
 	out->has_limit = mlc_report__limit(&out->limit, d, NULL);
-	judge(out);
+	judge(out, d);
 	detail(out, d);
 }
