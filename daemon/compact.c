@@ -265,8 +265,8 @@ int mlcd__compact_once(mlcd_engine *e, int *out_more)
 		return rc; /* the last chunk is stored but not yet taken out */
 	stash_reset(st);
 	rc = mlcd_wal_read(&last, e->wal, e->compacted_seq, CHUNK, stash_record, st);
-	if (rc == 0 && st->n == 0)
-		return 0;
+	if (rc == 0 && st->n == 0) /* nothing of ours: still read the other replicas' */
+		return mlcd__refresh_locked(e);
 	if (rc == 0)
 		rc = stash_decode(st);
 	if (rc == 0)
