@@ -9,9 +9,9 @@
  * sync is acknowledged by it. The append is asynchronous underneath: its
  * state is queued on the log and finished by the log's writer thread after
  * the sync, so an HTTP worker need not be parked per request (the blocking
- * append waits on a condition variable for the same callback). Totals are changed before the records enter
- * the log, so anything the compactor can read is already counted, and it
- * can take it out of the pending totals without ever going negative.
+ * append waits on a condition variable for the same callback). Totals are changed before the
+ * records enter the log, so anything the compactor can read is already counted, and it can take it
+ * out of the pending totals without ever going negative.
  *
  * What it is not: opening and recovery (engine_open.c), compaction and
  * refresh (compact.c).
@@ -126,7 +126,7 @@ static void op_free(append_op *op)
 static int op_new(append_op **out, size_t n)
 {
 	size_t m = n ? n : 1, per = sizeof(mlcd_event) + sizeof(uint64_t) + 2 * sizeof(void *) +
-	                           2 * sizeof(uint32_t) + sizeof(size_t);
+	                            2 * sizeof(uint32_t) + sizeof(size_t);
 	append_op *op;
 	unsigned char *at;
 	*out = NULL;
@@ -242,8 +242,8 @@ static int append_locked(mlcd_engine *e, append_op *op, unsigned char *status)
 	return rc;
 }
 
-int mlcd_engine_append_async(mlcd_engine *e, const mlcd_event *evs, size_t n,
-                             unsigned char *status, void (*done)(void *ctx, int rc), void *ctx)
+int mlcd_engine_append_async(mlcd_engine *e, const mlcd_event *evs, size_t n, unsigned char *status,
+                             void (*done)(void *ctx, int rc), void *ctx)
 {
 	append_op *op;
 	int rc = op_new(&op, n);

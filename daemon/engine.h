@@ -121,8 +121,8 @@ int mlcd_engine_append(mlcd_engine *e, const mlcd_event *evs, size_t n, unsigned
  * engine's append. Returns 0: done will be called exactly once; otherwise
  * an error as mlcd_engine_append, and done is never called.
  */
-int mlcd_engine_append_async(mlcd_engine *e, const mlcd_event *evs, size_t n,
-                             unsigned char *status, void (*done)(void *ctx, int rc), void *ctx);
+int mlcd_engine_append_async(mlcd_engine *e, const mlcd_event *evs, size_t n, unsigned char *status,
+                             void (*done)(void *ctx, int rc), void *ctx);
 
 /** What to total (GET /v1/costs). */
 typedef enum mlcd_dim {

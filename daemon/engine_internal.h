@@ -63,7 +63,7 @@ struct mlcd_engine {
 
 	/* compaction and refresh (compact.c), under store_mu */
 	pthread_mutex_t store_mu;
-	mlc_store *store;           /* NULL after a failure: opened again when next needed */
+	mlc_store *store;       /* NULL after a failure: opened again when next needed */
 	uint64_t compacted_seq; /* the last log seq in the store */
 	int64_t last_change;    /* the store's last change number read */
 	mlcd_stash stash;

@@ -108,23 +108,25 @@ static const char dash_js[] =
 
 static void page_head(mlcd_buf *b, const mlcd_server *s, int embedded)
 {
-	mlcd_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	                 "<meta name=\"referrer\" content=\"no-referrer\">\n"
-	                 "<title>mlcost serve: live costs</title>\n<style>\n");
+	mlcd_buf_puts(b,
+	              "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	              "<meta name=\"referrer\" content=\"no-referrer\">\n"
+	              "<title>mlcost serve: live costs</title>\n<style>\n");
 	mlcd_buf_puts(b, mlc_report_css());
 	mlcd_buf_puts(b, dash_css);
 	mlcd_buf_printf(b,
 	                "</style>\n</head>\n<body data-refresh-s=\"%u\" data-refreshes=\"0\" "
 	                "data-embedded=\"%d\">\n",
 	                s->cfg->dashboard_refresh_s, embedded);
-	mlcd_buf_puts(b, "<div class=\"dash-bar\"><span><b>mlcost serve</b> \xc2\xb7 live costs"
-	                 "</span><span id=\"dash-state\" role=\"status\" aria-live=\"polite\">"
-	                 "loading\xe2\x80\xa6</span>"
-	                 "<form id=\"dash-login\" hidden><input id=\"dash-token\" type=\"password\" "
-	                 "autocomplete=\"off\" placeholder=\"token (scope read)\" "
-	                 "aria-label=\"token with the read scope\"><button>Show</button></form>"
-	                 "</div>\n");
+	mlcd_buf_puts(b,
+	              "<div class=\"dash-bar\"><span><b>mlcost serve</b> \xc2\xb7 live costs"
+	              "</span><span id=\"dash-state\" role=\"status\" aria-live=\"polite\">"
+	              "loading\xe2\x80\xa6</span>"
+	              "<form id=\"dash-login\" hidden><input id=\"dash-token\" type=\"password\" "
+	              "autocomplete=\"off\" placeholder=\"token (scope read)\" "
+	              "aria-label=\"token with the read scope\"><button>Show</button></form>"
+	              "</div>\n");
 }
 
 static void page_script(mlcd_buf *b, const mlcd_server *s)
@@ -152,12 +154,13 @@ int mlcd_handle_dashboard_page(mlcd_server *s, const mlcd_request *rq, mlcd_resp
 	if (open)
 		mlcd_buf_add(&rs->body, frag, len);
 	else
-		mlcd_buf_puts(&rs->body,
-		              "<main class=\"report\" id=\"mlcost-report\"><p class=\"signin\">This "
-		              "dashboard shows the costs a token with the <code>read</code> scope "
-		              "may see. Open it as <code>/#token=TOKEN</code> (the part after "
-		              "<code>#</code> never leaves the browser) or enter the token above; "
-		              "it is kept for this tab only.</p></main>\n");
+		mlcd_buf_puts(
+		    &rs->body,
+		    "<main class=\"report\" id=\"mlcost-report\"><p class=\"signin\">This "
+		    "dashboard shows the costs a token with the <code>read</code> scope "
+		    "may see. Open it as <code>/#token=TOKEN</code> (the part after "
+		    "<code>#</code> never leaves the browser) or enter the token above; "
+		    "it is kept for this tab only.</p></main>\n");
 	page_script(&rs->body, s);
 	mlc_report_text_free(frag);
 	return 0;

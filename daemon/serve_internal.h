@@ -37,8 +37,8 @@ struct mlcd_server {
 	mlcd_metrics *metrics;
 	pthread_mutex_t live_mu; /* guards the pointer, not the snapshot */
 	mlcd_live *live;
-	atomic_int draining;  /* SIGTERM received: new requests get 503 */
-	atomic_long inflight; /* requests between their first byte and their answer */
+	atomic_int draining;   /* SIGTERM received: new requests get 503 */
+	atomic_long inflight;  /* requests between their first byte and their answer */
 	atomic_long suspended; /* connections parked by an async handler, not yet woken */
 	double start_unix;
 	void *mhd; /* struct MHD_Daemon */

@@ -433,8 +433,7 @@ static void put_record(unsigned char *d, uint64_t seq, const unsigned char *p, u
 }
 
 /* Copy the records into buf[cur]; mu held. */
-static int append_locked(mlcd_wal *w, const unsigned char *const *p, const uint32_t *len,
-                         size_t n)
+static int append_locked(mlcd_wal *w, const unsigned char *const *p, const uint32_t *len, size_t n)
 {
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {

@@ -32,7 +32,7 @@ struct mlcd_wal {
 	uint64_t pending_first; /* seq of the first record in buf[cur] */
 	uint64_t next_seq, appended, durable;
 	mlcd_wal_waiter *wait_head, *wait_tail; /* in seq order: appended under mu */
-	wal_segment *segs; /* in seq order; the last is being written */
+	wal_segment *segs;                      /* in seq order; the last is being written */
 	size_t nsegs, capsegs;
 	int failed, stop, started;
 	pthread_t thread;

@@ -46,10 +46,10 @@ typedef struct mlc_ledger_options {
 	 * lower-cased); two keys with one canonical name are an error. */
 	const char *const *tags;
 	size_t ntags;
-	const char *aliases; /**< tag-key alias file (YAML) or NULL */
-	int lenient;         /**< skip bad rows, count and report them (bills.h) */
-	unsigned threads;    /**< parse threads; 0 = the number of CPUs */
-	size_t max_groups;   /**< records per file before MLC_ETOOLARGE; 0 = 4,194,304 */
+	const char *aliases;            /**< tag-key alias file (YAML) or NULL */
+	int lenient;                    /**< skip bad rows, count and report them (bills.h) */
+	unsigned threads;               /**< parse threads; 0 = the number of CPUs */
+	size_t max_groups;              /**< records per file before MLC_ETOOLARGE; 0 = 4,194,304 */
 	mlc_bills_progress_fn progress; /**< reading progress, or NULL */
 	void *progress_ctx;
 } mlc_ledger_options;
@@ -75,9 +75,9 @@ typedef struct mlc_ledger_file {
 
 /** What an ingest did to a slice, judged from the store's slice totals. */
 typedef enum mlc_ledger_change {
-	MLC_LEDGER_NEW = 0,       /**< the store had no such slice */
-	MLC_LEDGER_REPLACED = 1,  /**< it had one with other counts or totals */
-	MLC_LEDGER_UNCHANGED = 2  /**< it had one with the same records, rows and totals */
+	MLC_LEDGER_NEW = 0,      /**< the store had no such slice */
+	MLC_LEDGER_REPLACED = 1, /**< it had one with other counts or totals */
+	MLC_LEDGER_UNCHANGED = 2 /**< it had one with the same records, rows and totals */
 } mlc_ledger_change;
 
 /** "new", "replaced", "unchanged". */
@@ -104,7 +104,7 @@ typedef struct mlc_ledger_total {
 
 typedef struct mlc_ledger_report {
 	int64_t ingest_id;
-	const char *backend; /**< "sqlite" or "postgres" */
+	const char *backend;     /**< "sqlite" or "postgres" */
 	const char *const *tags; /**< the tag keys kept, canonical */
 	size_t ntags;
 	const mlc_ledger_file *files;
