@@ -143,7 +143,7 @@ RES="$TMP/results.txt"
 wrk_phase() {
   run=$1 case=$2 target=$3 url=$4 script=$5 conns=$6
   shift 6
-  # ids: short, so a body of 1000 events stays under 128 KiB (bench/wrk/events_batch.lua)
+  # ids: short, so a body of 1000 events stays under 128 KiB (bench/wrk/events.lua)
   env "$@" MLC_RUN="$run$(printf %.1s "$case")$(printf %.1s "$target")$$" wrk -t"$WRK_THREADS" -c"$conns" -d"${DURATION}s" \
     --timeout 10s -s "$SRC/bench/wrk/$script" "$url" >"$TMP/wrk.out" 2>&1 ||
     fail "wrk $case $target: $(cat "$TMP/wrk.out")"
@@ -164,23 +164,23 @@ while [ "$r" -le "$RUNS" ]; do
   acked=0 slack=0
 
   # (a) batched ingest
-  wrk_phase $r batch mlcost "$URL/v1/events" events_batch.lua "$CONN_BATCH" MLC_TOKEN="$TOKEN" MLC_BATCH=1000
+  wrk_phase $r batch mlcost "$URL/v1/events" events.lua "$CONN_BATCH" MLC_TOKEN="$TOKEN" MLC_BATCH=1000
   ok=$(field ok "$(tail -n 1 "$RES")")
   acked=$((acked + ok * 1000)) slack=$((slack + CONN_BATCH * 1000))
   syncs=$(metric mlcost_wal_syncs_total) sync_s=$(metric mlcost_wal_sync_seconds_total)
   ingested=$(metric mlcost_events_ingested_total)
-  wrk_phase $r batch nginx "$NURL/v1/events" events_batch.lua "$CONN_BATCH" MLC_BATCH=1000
+  wrk_phase $r batch nginx "$NURL/v1/events" events.lua "$CONN_BATCH" MLC_BATCH=1000
   d=$(drain "batched ingest")
   echo "run=$r case=wal syncs=$syncs sync_seconds=$sync_s events=$ingested drain_s=$d" >>"$RES"
   say "  batch: $ingested events in $syncs syncs ($sync_s s in fdatasync); store drained in $d s"
 
   # (b) single-event POSTs
-  wrk_phase $r single mlcost "$URL/v1/events" events_single.lua "$CONN_SINGLE" MLC_TOKEN="$TOKEN"
+  wrk_phase $r single mlcost "$URL/v1/events" events.lua "$CONN_SINGLE" MLC_TOKEN="$TOKEN" MLC_BATCH=1
   ok=$(field ok "$(tail -n 1 "$RES")")
   acked=$((acked + ok)) slack=$((slack + CONN_SINGLE))
   s2=$(metric mlcost_wal_syncs_total) ss2=$(metric mlcost_wal_sync_seconds_total)
   echo "run=$r case=wal_single syncs=$((s2 - syncs)) sync_seconds=$(echo "$ss2 - $sync_s" | bc)" >>"$RES"
-  wrk_phase $r single nginx "$NURL/v1/events" events_single.lua "$CONN_SINGLE"
+  wrk_phase $r single nginx "$NURL/v1/events" events.lua "$CONN_SINGLE" MLC_BATCH=1
   drain "single POSTs" >/dev/null
 
   # (b') the same against a second server with fsync: false (acknowledged events then
@@ -190,8 +190,8 @@ while [ "$r" -le "$RUNS" ]; do
     rm -rf "$TMP/nosync"
     write_config "$TMP/nosync" false
     start_server N "$TMP/nosync/serve.yaml"
-    wrk_phase $r single_nosync mlcost "$URL/v1/events" events_single.lua "$CONN_SINGLE" \
-      MLC_TOKEN="$TOKEN"
+    wrk_phase $r single_nosync mlcost "$URL/v1/events" events.lua "$CONN_SINGLE" \
+      MLC_TOKEN="$TOKEN" MLC_BATCH=1
     ok=$(field ok "$(tail -n 1 "$RES")")
     set -- $(totals)
     [ "$1" -ge "$ok" ] && [ "$1" -le $((ok + CONN_SINGLE)) ] ||
