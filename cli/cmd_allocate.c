@@ -7,8 +7,9 @@
  * (total before = total after, exactly) (SPEC §4, docs/allocation.md).
  *
  * The library reads, allocates and writes the machine formats
- * (include/mlcost/unit.h); this file parses options and prints the tables,
- * money rounded to cents for display only (the conservation line is exact).
+ * (include/mlcost/unit.h); this file parses options, shows a progress line
+ * on a terminal while the bills are read, and prints the tables, money
+ * rounded to cents for display only (the conservation line is exact).
  */
 #include "cli.h"
 #include "table.h"
@@ -187,7 +188,10 @@ static int run(const cli_args *a)
 	o.usage = cli_value(a, "usage");
 	o.aliases = cli_value(a, "aliases");
 	o.lenient = cli_flag(a, "lenient");
-	if ((rc = mlc_allocate_run(&r, a->pos, a->npos, rules, &o)) != 0)
+	o.progress = cli_progress_fn();
+	rc = mlc_allocate_run(&r, a->pos, a->npos, rules, &o);
+	cli_progress_clear();
+	if (rc != 0)
 		return cli_fail(rc);
 	report_skipped(r->rows_skipped, r->errors, r->nerrors);
 	if (!strcmp(fmt, "table"))

@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 static const char *const formats[] = {"table", "csv", "json", NULL};
 static const char *const buckets[] = {"hour", "day", "month", NULL};
@@ -91,27 +90,6 @@ static int parse_count(size_t *out, const char *opt, const char *v)
 		                 opt, v);
 	*out = (size_t)n;
 	return EXIT_OK;
-}
-
-/* ---- progress -------------------------------------------------------------------------------- */
-
-static int progress_shown;
-
-static void show_progress(const mlc_bills_progress *p, void *ctx)
-{
-	char line[160];
-	(void)ctx;
-	mlc_bills_progress_text(line, sizeof(line), p);
-	fprintf(stderr, "\r\033[K%s", line);
-	fflush(stderr);
-	progress_shown = 1;
-}
-
-static void clear_progress(void)
-{
-	if (progress_shown)
-		fputs("\r\033[K", stderr);
-	progress_shown = 0;
 }
 
 /* ---- output ---------------------------------------------------------------------------------- */
@@ -227,8 +205,7 @@ static int build_options(mlc_bills_options *o, dims *d, mlc_cost_basis *bases, c
 	o->threads = n > MLC_BILLS_MAX_THREADS ? MLC_BILLS_MAX_THREADS : (unsigned)n;
 	if ((rc = parse_count(&o->max_groups, "max-groups", cli_value(a, "max-groups"))) != EXIT_OK)
 		return rc;
-	if (isatty(STDERR_FILENO))
-		o->progress = show_progress;
+	o->progress = cli_progress_fn();
 	return EXIT_OK;
 }
 
@@ -286,7 +263,7 @@ static int run(const cli_args *a)
 		rc = mlc_ledger_aggregate(&r, st, &o);
 	} else {
 		rc = mlc_bills_aggregate(&r, a->pos, a->npos, &o);
-		clear_progress();
+		cli_progress_clear();
 	}
 	if (rc != 0) {
 		rc = cli_fail(rc);

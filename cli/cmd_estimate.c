@@ -162,15 +162,21 @@ static int print_csv(const mlc_estimate *e)
 static void compute_basis(char *out, size_t n, const mlc_compute_phase *c, double price,
                           const char *tail)
 {
-	char p[48], k[48];
-	if (!c->instance) {
+	char p[48], k[48], full[512];
+	size_t len;
+	if (!c->instance || n == 0) {
 		snprintf(out, n, "-");
 		return;
 	}
 	/* a derived price (0.526 x 0.7 = 0.36819999999999997) to 6 significant digits */
 	snprintf(p, sizeof(p), "%.6g", price);
-	snprintf(out, n, "%s %s %s/h x %s%s", c->instance, mlc_pricing_model_name(c->pricing), p,
-	         NUM(k, c->count), tail);
+	/* a basis is an explanation: one longer than the column is cut, not an error */
+	snprintf(full, sizeof(full), "%.64s %s %s/h x %s%.160s", c->instance,
+	         mlc_pricing_model_name(c->pricing), p, NUM(k, c->count), tail);
+	/* a basis is an explanation: one longer than the column is cut, not an error */
+	len = strlen(full) < n ? strlen(full) : n - 1;
+	memcpy(out, full, len);
+	out[len] = '\0';
 }
 
 static void training_basis(char *out, size_t n, const mlc_model_profile *mp,

@@ -63,32 +63,13 @@ static int parse_count(size_t *out, const char *opt, const char *v)
 
 /* ---- progress ------------------------------------------------------------------------------ */
 
-static int progress_shown;
-
-static void show_progress(const mlc_bills_progress *p, void *ctx)
-{
-	char line[160];
-	(void)ctx;
-	mlc_bills_progress_text(line, sizeof(line), p);
-	fprintf(stderr, "\r\033[K%s", line);
-	fflush(stderr);
-	progress_shown = 1;
-}
-
 static void show_writing(uint64_t done, uint64_t total, void *ctx)
 {
+	char line[96];
 	(void)ctx;
-	fprintf(stderr, "\r\033[Kwriting a slice: %llu of %llu records", (unsigned long long)done,
-	        (unsigned long long)total);
-	fflush(stderr);
-	progress_shown = 1;
-}
-
-static void clear_progress(void)
-{
-	if (progress_shown)
-		fputs("\r\033[K", stderr);
-	progress_shown = 0;
+	snprintf(line, sizeof(line), "writing a slice: %llu of %llu records",
+	         (unsigned long long)done, (unsigned long long)total);
+	cli_progress_line(line);
 }
 
 /* ---- tables -------------------------------------------------------------------------------- */
@@ -348,7 +329,7 @@ static int print_listing(const mlc_store_listing *l)
 static int run_list(mlc_store *s, const cli_args *a, int json)
 {
 	mlc_store_listing *l = NULL;
-	size_t limit;
+	size_t limit = 0;
 	int rc;
 	if ((rc = parse_count(&limit, "limit", cli_value(a, "limit"))) != EXIT_OK)
 		return rc;
@@ -389,10 +370,9 @@ static int run_ingest(mlc_store *s, const cli_args *a, int json)
 	o.threads = n > MLC_BILLS_MAX_THREADS ? MLC_BILLS_MAX_THREADS : (unsigned)n;
 	o.aliases = cli_value(a, "aliases");
 	o.lenient = cli_flag(a, "lenient");
-	if (isatty(STDERR_FILENO))
-		o.progress = show_progress;
+	o.progress = cli_progress_fn();
 	rc = mlc_ledger_ingest(&r, s, a->pos, a->npos, &o);
-	clear_progress();
+	cli_progress_clear();
 	if (rc != 0) {
 		rc = cli_fail(rc);
 		goto done;
@@ -431,7 +411,7 @@ static int run(const cli_args *a)
 	if (rc != 0)
 		return cli_fail(rc);
 	rc = list ? run_list(s, a, json) : run_ingest(s, a, json);
-	clear_progress();
+	cli_progress_clear();
 	mlc_store_close(s);
 	return rc;
 }

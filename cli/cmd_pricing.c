@@ -360,18 +360,19 @@ static void show_json(const mlc_catalog *cat, const mlc_price_entry *only, const
 
 /* ---- show ---- */
 
+/* The sources: given after `show` (as `validate` takes them), then those of
+ * --catalog, each in order; builtin:seed when there is none. */
 static int load_all(mlc_catalog **out, const cli_args *a)
 {
 	const char *const *srcs;
 	size_t n = cli_list(a, "catalog", &srcs), i;
-	const char *def = "builtin:seed";
 	int rc = mlc_catalog_new(out);
-	if (n == 0) {
-		srcs = &def;
-		n = 1;
-	}
+	for (i = 1; rc == 0 && i < a->npos; i++)
+		rc = mlc_catalog_load(*out, a->pos[i]);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = mlc_catalog_load(*out, srcs[i]);
+	if (rc == 0 && a->npos < 2 && n == 0)
+		rc = mlc_catalog_load(*out, "builtin:seed");
 	return rc;
 }
 
@@ -424,13 +425,6 @@ static int run_show(const cli_args *a)
 	const char *model = NULL;
 	mlc_token_price tp;
 	int rc, code = EXIT_OK;
-	if (a->npos > 1) {
-		code = cli_error(EXIT_USAGE,
-		                 "pricing show: unexpected argument '%s' (use --catalog "
-		                 "SRC)",
-		                 a->pos[1]);
-		goto done;
-	}
 	if ((rc = load_all(&cat, a)) != 0) {
 		code = cli_fail(rc);
 		goto done;
@@ -485,15 +479,17 @@ static int validate_one(const char *src, size_t *nfindings)
 	return EXIT_OK;
 }
 
+/* The sources after `validate`, then those of --catalog (as `show` takes them). */
 static int run_validate(const cli_args *a)
 {
-	size_t i, findings = 0;
+	const char *const *srcs;
+	size_t i, findings = 0, npos = a->npos - 1, n = cli_list(a, "catalog", &srcs);
 	int code = EXIT_OK;
-	if (a->npos < 2)
+	if (npos + n == 0)
 		return cli_error(EXIT_USAGE, "pricing validate: missing catalog (usage: mlcost "
 		                             "pricing validate SRC...)");
-	for (i = 1; i < a->npos; i++) {
-		int rc = validate_one(a->pos[i], &findings);
+	for (i = 0; i < npos + n; i++) {
+		int rc = validate_one(i < npos ? a->pos[1 + i] : srcs[i - npos], &findings);
 		if (rc && code == EXIT_OK)
 			code = rc; /* a source that could not be read */
 	}
@@ -515,8 +511,9 @@ static int run(const cli_args *a)
 const cli_command cmd_pricing = {
     "pricing",
     "show or check pricing catalogs",
-    "show [--catalog SRC]... [--resource NAME] [--format FMT] | validate SRC...",
-    "show lists the prices of the given catalogs (default builtin:seed): resources per\n"
+    "show [SRC...] [--catalog SRC]... [--resource NAME] [--format FMT] | validate SRC...",
+    "show lists the prices of the given catalogs (default builtin:seed), named after\n"
+    "`show` or with --catalog (positional ones load first): resources per\n"
     "hour, GB-month or GB under each pricing model, with the market range behind a\n"
     "midpoint price as MID (LOW-HIGH), and LLM token prices per 1M tokens. --format csv\n"
     "writes the catalog CSV format, which loads back. validate checks catalog files and\n"

@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char *const formats[] = {"table", "csv", "json", NULL};
 
@@ -45,18 +44,6 @@ static const cli_option options[] = {
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 #define MAX_KEYS MLC_COVERAGE_MAX_KEYS
-
-static int progress_shown;
-
-static void show_progress(const mlc_bills_progress *p, void *ctx)
-{
-	char line[160];
-	(void)ctx;
-	mlc_bills_progress_text(line, sizeof(line), p);
-	fprintf(stderr, "\r\033[K%s", line);
-	fflush(stderr);
-	progress_shown = 1;
-}
 
 static int split_keys(const char **out, size_t *n, char *buf, size_t cap, const char *spec)
 {
@@ -187,7 +174,7 @@ static int print_untagged(const mlc_tag_coverage *c, size_t top, int from_store)
 
 /* ---- the command ----------------------------------------------------------------------------- */
 
-/* Exit 4 and say which keys are below the threshold. */
+/* Exit 4 and say, one line per key, which keys are below the threshold. */
 static int check_threshold(const mlc_tag_coverage *c, double under)
 {
 	int failed = 0;
@@ -196,13 +183,12 @@ static int check_threshold(const mlc_tag_coverage *c, double under)
 		if (c->keys[i].cost_pct >= under)
 			continue;
 		cli_fmt_pct(p, sizeof(p), c->keys[i].cost_pct);
-		fprintf(stderr, "%s %s (%s)", failed++ ? "," : "mlcost: tag coverage by cost below",
-		        c->keys[i].key, p);
+		fprintf(stderr,
+		        "mlcost: tag coverage of key '%s' by cost is %s, below the required %g%%\n",
+		        c->keys[i].key, p, under);
+		failed = 1;
 	}
-	if (!failed)
-		return EXIT_OK;
-	fprintf(stderr, "; required: %g%%\n", under);
-	return EXIT_RULE_FAILED;
+	return failed ? EXIT_RULE_FAILED : EXIT_OK;
 }
 
 static void report_skipped(const mlc_tag_coverage *c)
@@ -218,7 +204,7 @@ static void report_skipped(const mlc_tag_coverage *c)
 
 static int build_options(mlc_bills_options *o, mlc_cost_basis *basis, const cli_args *a)
 {
-	double threads;
+	double threads = 0;
 	int rc;
 	o->nwhere = cli_list(a, "where", &o->where);
 	o->from = cli_value(a, "from");
@@ -233,8 +219,7 @@ static int build_options(mlc_bills_options *o, mlc_cost_basis *basis, const cli_
 	                       MLC_BILLS_MAX_THREADS)) != EXIT_OK)
 		return rc;
 	o->threads = (unsigned)threads;
-	if (isatty(STDERR_FILENO))
-		o->progress = show_progress;
+	o->progress = cli_progress_fn();
 	return EXIT_OK;
 }
 
@@ -283,7 +268,7 @@ static int run(const cli_args *a)
 	const char *keys[MAX_KEYS], *under_text = cli_value(a, "fail-under");
 	char kbuf[2048];
 	size_t nkeys;
-	double top, under = 0;
+	double top = 0, under = 0;
 	int rc;
 	if ((rc = split_keys(keys, &nkeys, kbuf, sizeof(kbuf), cli_value(a, "require"))) ||
 	    (rc = parse_number(&top, "top", cli_value(a, "top"), 1e9)) ||
@@ -294,8 +279,7 @@ static int run(const cli_args *a)
 		rc = mlc_ledger_coverage(&c, st, keys, nkeys, &o);
 	else
 		rc = mlc_bills_coverage(&c, a->pos, a->npos, keys, nkeys, &o);
-	if (progress_shown)
-		fputs("\r\033[K", stderr);
+	cli_progress_clear();
 	if (rc != 0) {
 		rc = cli_fail(rc);
 		goto done;

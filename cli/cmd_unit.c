@@ -4,13 +4,16 @@
  * and per 1,000 requests per model and period (optionally per lifecycle
  * phase) and per model overall, from the bills' attributed cost and a usage
  * CSV, with training amortized over the requests until the next retrain
- * (--retrain-every) (SPEC §5, docs/unit-cost.md). With no BILLS, the cost
- * comes from the ledger (--store, default mlcost.db).
+ * (--retrain-every, or each model's cadence from a cost profile's
+ * training.runs_per_month with --profile) (SPEC §5, docs/unit-cost.md).
+ * With no BILLS, the cost comes from the ledger (--store, default
+ * mlcost.db).
  *
  * The library reads, joins, divides exactly and writes the machine formats
  * (include/mlcost/unit.h); this file parses options and prints the tables
  * (cost rounded to cents, unit costs to 4 significant digits, for display
- * only). Rows without usage show n/a, never 0.
+ * only). Rows without usage show n/a, never 0. A progress line is shown on
+ * a terminal while the bills are read.
  */
 #include "cli.h"
 #include "ledger_args.h"
@@ -33,7 +36,10 @@ static const cli_option options[] = {
      NULL, NULL},
     {"bucket", 0, CLI_VALUE, "UNIT", "period of the join", "day", buckets},
     {"by-phase", 0, CLI_FLAG, NULL, "also per lifecycle phase", NULL, NULL},
-    {"retrain-every", 0, CLI_VALUE, "N", "amortize training over N (30d, 12h, 2w)", NULL, NULL},
+    {"retrain-every", 0, CLI_VALUE, "N", "amortize training over N (30d, 12h, 2w), every model",
+     NULL, NULL},
+    {"profile", 'p', CLI_VALUE, "PROFILE",
+     "cost profile: each model's cadence from training.runs_per_month", NULL, NULL},
     {"model-tag", 0, CLI_VALUE, "KEY", "tag naming the model", "model_id", NULL},
     {"phase-tag", 0, CLI_VALUE, "KEY", "tag naming the lifecycle phase", "lifecycle_phase", NULL},
     {"cost", 'c', CLI_VALUE, "BASIS", "billed, effective, list or contracted", "effective", NULL},
@@ -86,7 +92,7 @@ static int add_row(cli_table *t, const mlc_unit_result *r, const mlc_unit_row *w
 		cli_fmt_unit_money(per1k, sizeof(per1k), mlc_amount_to_double(w->per_1k));
 	}
 	cells[k++] = cost;
-	if (r->retrain_every)
+	if (r->retrain_every || r->ncadences)
 		cells[k++] = train;
 	cells[k++] = req;
 	cells[k++] = per;
@@ -111,7 +117,7 @@ static int print_rows(const mlc_unit_result *r, const mlc_unit_row *w, size_t n,
 		                                         : "day",
 		align[k++] = 'l';
 	head[k] = "cost", align[k++] = 'r';
-	if (r->retrain_every)
+	if (r->retrain_every || r->ncadences)
 		head[k] = "training", align[k++] = 'r';
 	head[k] = "requests", align[k++] = 'r';
 	head[k] = "per request", align[k++] = 'r';
@@ -161,6 +167,20 @@ static int print_training(const mlc_unit_result *r)
 	return rc;
 }
 
+/* "retrain cadence from the profile: a 7.5 days, b 1 day" */
+static void print_cadences(const mlc_unit_result *r)
+{
+	if (!r->ncadences)
+		return;
+	printf("retrain cadence from the profile:");
+	for (size_t i = 0; i < r->ncadences; i++) {
+		double days = (double)r->cadences[i].seconds / 86400.0;
+		printf("%s %s %.4g day%s", i ? "," : "", r->cadences[i].model, days,
+		       days == 1.0 ? "" : "s");
+	}
+	printf("; other models' training is charged where it ran\n");
+}
+
 static int print_table(const mlc_unit_result *r)
 {
 	char in[MLC_AMOUNT_FMT_MAX], ch[MLC_AMOUNT_FMT_MAX], un[MLC_AMOUNT_FMT_MAX];
@@ -180,6 +200,7 @@ static int print_table(const mlc_unit_result *r)
 	printf("cost basis: %s; currency: %s; bill rows read: %llu; usage rows read: %llu\n",
 	       mlc_cost_basis_name(r->basis), r->currency ? r->currency : "unknown",
 	       (unsigned long long)r->rows_read, (unsigned long long)r->usage_rows_read);
+	print_cadences(r);
 	return 0;
 }
 
@@ -194,7 +215,7 @@ static int check_ledger_tags(mlc_store *st, const mlc_unit_result *r, const mlc_
 		i++; /* usage names models too: only a model with cost shows the tag kept */
 	if (i == r->nmodels)
 		rc = cli_ledger_tag(st, "unit", o->model_tag, o->aliases);
-	if (rc == EXIT_OK && (o->by_phase || o->retrain_every))
+	if (rc == EXIT_OK && (o->by_phase || o->retrain_every || o->ncadences))
 		rc = cli_ledger_tag(st, "unit", o->phase_tag, o->aliases);
 	return rc;
 }
@@ -210,6 +231,7 @@ static int compute(mlc_unit_result **r, const cli_args *a, const char *usage,
 		rc = mlc_ledger_unit(r, st, usage, o);
 	else
 		rc = mlc_unit_run(r, a->pos, a->npos, usage, o);
+	cli_progress_clear();
 	if (rc != 0)
 		rc = cli_fail(rc);
 	else if (st)
@@ -218,10 +240,36 @@ static int compute(mlc_unit_result **r, const cli_args *a, const char *usage,
 	return rc;
 }
 
+/*
+ * --profile: each model of the profile that retrains (runs_per_month > 0)
+ * gets its cadence; an explicit --retrain-every wins for every model, but
+ * the profile is still read, so a wrong path or field is never ignored.
+ */
+static int profile_cadences(mlc_profile **p, mlc_unit_cadence **c, mlc_unit_options *o,
+                            const char *path)
+{
+	int rc;
+	if (!path)
+		return EXIT_OK;
+	if ((rc = mlc_profile_load_file(p, path)) != 0)
+		return cli_fail(rc);
+	if (mlc_unit_profile_cadences(c, &o->ncadences, *p) != 0) /* a value of the profile */
+		return cli_error(EXIT_BAD_INPUT, "%s: %s", path, mlc_error_message());
+	o->cadences = *c;
+	if (!o->ncadences && !o->retrain_every)
+		fprintf(stderr,
+		        "mlcost: unit: %s: no model has training.runs_per_month above 0; "
+		        "training is not amortized\n",
+		        path);
+	return EXIT_OK;
+}
+
 static int run(const cli_args *a)
 {
 	mlc_unit_options o = MLC_UNIT_OPTIONS_INIT;
 	mlc_unit_result *r = NULL;
+	mlc_profile *prof = NULL;
+	mlc_unit_cadence *cad = NULL;
 	const char *fmt = cli_value(a, "format"), *usage = cli_value(a, "usage");
 	int64_t cadence;
 	int rc;
@@ -239,17 +287,20 @@ static int run(const cli_args *a)
 	o.phase_tag = cli_value(a, "phase-tag");
 	o.aliases = cli_value(a, "aliases");
 	o.lenient = cli_flag(a, "lenient");
-	if ((rc = compute(&r, a, usage, &o)) != EXIT_OK) {
-		mlc_unit_result_free(r);
-		return rc;
-	}
+	o.progress = cli_progress_fn();
+	if ((rc = profile_cadences(&prof, &cad, &o, cli_value(a, "profile"))) != EXIT_OK ||
+	    (rc = compute(&r, a, usage, &o)) != EXIT_OK)
+		goto done;
 	report_skipped(r);
 	if (!strcmp(fmt, "table"))
 		rc = print_table(r) ? cli_error(EXIT_RUNTIME, "out of memory") : EXIT_OK;
 	else if ((rc = mlc_unit_write(r, strcmp(fmt, "json") ? MLC_BILLS_CSV : MLC_BILLS_JSON,
 	                              stdout)) != 0)
 		rc = cli_fail(rc);
+done:
 	mlc_unit_result_free(r);
+	mlc_unit_cadences_free(cad);
+	mlc_profile_free(prof);
 	return rc;
 }
 
@@ -257,14 +308,18 @@ const cli_command cmd_unit = {
     "unit",
     "cost per request and per 1,000 requests per model, from bills or the ledger and usage",
     "[BILLS...] --usage USAGE.csv [--store STORE] [--bucket hour|day|month]\n"
-    "       [--by-phase] [--retrain-every 30d] [--model-tag KEY] [--phase-tag KEY]\n"
-    "       [--cost BASIS] [--format table|csv|json] [--aliases FILE] [--lenient]",
+    "       [--by-phase] [--retrain-every 30d | --profile PROFILE.yaml] [--model-tag KEY]\n"
+    "       [--phase-tag KEY] [--cost BASIS] [--format table|csv|json] [--aliases FILE]\n"
+    "       [--lenient]",
     "Attributes the bills' cost to models (tag model_id) per period and joins it with the\n"
     "usage CSV (date,model_id,requests[,input_tokens,output_tokens]). Prints cost per\n"
     "request and per 1,000 requests per model and period, then per model overall.\n"
     "With --retrain-every, cost whose lifecycle_phase is training is spread over the\n"
     "requests served until the next retrain; what lies beyond the usage data is shown\n"
-    "as unamortized. Models with cost but no usage, and usage with no cost, are listed.\n"
+    "as unamortized. With --profile, each model named in the cost profile gets its own\n"
+    "cadence, a month (days_per_month) / training.runs_per_month; a model not in it, or\n"
+    "with runs_per_month 0, keeps its training cost where it ran. --retrain-every wins.\n"
+    "Models with cost but no usage, and usage with no cost, are listed.\n"
     "With no BILLS, the cost comes from the ledger that mlcost ingest wrote (--store,\n"
     "default mlcost.db), which must have kept the model (and phase) tags.\n"
     "Rules: docs/unit-cost.md.",

@@ -35,6 +35,64 @@ static void print_main_help(FILE *f)
 		   "4 a check, budget or coverage rule failed.\n");
 }
 
+/* Edit distance (insert, delete, substitute, swap of neighbours) of a and b,
+ * or a value over 99 when either is longer than 63 bytes: a typo of a
+ * command name is short. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), d[64][64], i, j;
+	if (la >= 64 || lb >= 64)
+		return 100;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+/*
+ * "unknown command", with the nearest command names: those at the smallest
+ * edit distance when it is small for the word's length (1 + len/4: one typo
+ * in a short name, two in a long one), or else the commands the word
+ * begins (3 letters at least: "alloc" -> allocate).
+ */
+static void unknown_command(const char *word)
+{
+	size_t i, d, best = 100, n = 0, len = strlen(word);
+	const char *near[4];
+	for (i = 0; cli_commands[i]; i++)
+		if ((d = edit_distance(word, cli_commands[i]->name)) < best)
+			best = d;
+	if (best > 1 + len / 4)
+		best = 100;
+	for (i = 0; cli_commands[i] && n < 4; i++) {
+		const char *name = cli_commands[i]->name;
+		if (best < 100 ? edit_distance(word, name) == best
+		               : len >= 3 && !strncmp(word, name, len))
+			near[n++] = name;
+	}
+	fprintf(stderr, "mlcost: unknown command '%s'", word);
+	for (i = 0; i < n && i < 3; i++)
+		fprintf(stderr, "%s'%s'",
+		        i == 0       ? " (did you mean "
+		        : i + 1 == n ? " or "
+		                     : ", ",
+		        near[i]);
+	fprintf(stderr, "%s\nTry 'mlcost --help'.\n", n ? "?)" : "");
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -61,6 +119,6 @@ int main(int argc, char **argv)
 			return rc;
 		return cli_commands[i]->run(&args);
 	}
-	fprintf(stderr, "mlcost: unknown command '%s'\nTry 'mlcost --help'.\n", argv[1]);
+	unknown_command(argv[1]);
 	return EXIT_USAGE;
 }

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * table.c - aligned text tables (see table.h).
+ * table.c - aligned text tables, display number formats and the progress
+ * line (see table.h).
  */
 #include "table.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct cli_table {
 	size_t ncols, nrows, cap;
@@ -15,7 +17,7 @@ struct cli_table {
 	char align[32];
 };
 
-static char *dup(const char *s)
+static char *dup_text(const char *s)
 {
 	size_t n = strlen(s ? s : "");
 	char *p = malloc(n + 1);
@@ -66,7 +68,7 @@ int cli_table_add(cli_table *t, const char *const *cells)
 	if (grow(t))
 		return -1;
 	for (c = 0; c < t->ncols; c++) {
-		t->cells[t->nrows * t->ncols + c] = dup(cells[c]);
+		t->cells[t->nrows * t->ncols + c] = dup_text(cells[c]);
 		if (!t->cells[t->nrows * t->ncols + c]) {
 			while (c--)
 				free(t->cells[t->nrows * t->ncols + c]);
@@ -216,4 +218,35 @@ void cli_fmt_pct(char *out, size_t n, double pct)
 	snprintf(out, n, "%.1f%%", pct);
 	if (!strcmp(out, "-0.0%"))
 		snprintf(out, n, "0.0%%");
+}
+
+/* ---- progress ---------------------------------------------------------------------------- */
+
+static int progress_shown; /* a line is on the terminal: clear it before anything else */
+
+void cli_progress_line(const char *line)
+{
+	fprintf(stderr, "\r\033[K%s", line);
+	fflush(stderr);
+	progress_shown = 1;
+}
+
+void cli_progress_show(const mlc_bills_progress *p, void *ctx)
+{
+	char line[160];
+	(void)ctx;
+	mlc_bills_progress_text(line, sizeof(line), p);
+	cli_progress_line(line);
+}
+
+mlc_bills_progress_fn cli_progress_fn(void)
+{
+	return isatty(STDERR_FILENO) ? cli_progress_show : NULL;
+}
+
+void cli_progress_clear(void)
+{
+	if (progress_shown)
+		fputs("\r\033[K", stderr);
+	progress_shown = 0;
 }

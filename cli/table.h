@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * table.h - aligned text tables and number formatting for terminal output.
- * Only for display: machine formats (json, csv) print full precision.
+ * table.h - aligned text tables, number formatting and the progress line
+ * for terminal output. Only for display: machine formats (json, csv) print
+ * full precision.
  */
 #ifndef MLC_CLI_TABLE_H
 #define MLC_CLI_TABLE_H
 
 #include <stddef.h>
 #include <stdio.h>
+
+#include <mlcost/bills.h>
 
 typedef struct cli_table cli_table;
 
@@ -28,5 +31,19 @@ void cli_fmt_unit_money(char *out, size_t n, double v);
 void cli_fmt_exact(char *out, size_t n, double v);
 /* "12.5%" with one decimal. */
 void cli_fmt_pct(char *out, size_t n, double pct);
+
+/*
+ * The progress line of a bill scan ("1.2 GB / 2.0 GB (61%)  2345678 rows/s
+ * ETA 0:03"), redrawn in place on stderr. cli_progress_fn() is the callback
+ * for mlc_bills_options.progress (and the unit, allocate and ledger
+ * options): cli_progress_show when stderr is a terminal, NULL otherwise, so
+ * files and pipes never get it. cli_progress_clear erases a line drawn, so
+ * what follows (errors, warnings) starts clean.
+ */
+void cli_progress_show(const mlc_bills_progress *p, void *ctx);
+/* Draw any other progress text the same way (cleared by cli_progress_clear). */
+void cli_progress_line(const char *line);
+mlc_bills_progress_fn cli_progress_fn(void);
+void cli_progress_clear(void);
 
 #endif

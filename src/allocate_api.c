@@ -96,6 +96,10 @@ static int aggregate(alloc_state *s, const char *const *files, size_t nfiles, co
 	bo.aliases = o->aliases ? o->aliases : mlc_alloc__aliases_path(s->spec);
 	bo.lenient = o->lenient;
 	bo.threads = o->threads;
+	if (o->version >= 2) { /* a version 1 struct ends before */
+		bo.progress = o->progress;
+		bo.progress_ctx = o->progress_ctx;
+	}
 	if ((rc = mlc_bills_aggregate(&s->bills, files, nfiles, &bo)) != 0)
 		return rc;
 	if ((rc = mlc_alloc__acc_new(&s->acc, s->spec)) != 0)

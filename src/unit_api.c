@@ -33,7 +33,14 @@ typedef struct unit_state {
 	char **errors;
 	size_t nerrors;
 	char by[2][160];
+	/* the options' per-model cadences, copied: the engine's and the result's */
+	mlc_unitcost_cadence *cad;
+	mlc_unit_cadence *pub_cad;
+	char *cad_names;
+	size_t ncad;
 } unit_state;
+
+#define MAX_CADENCES 65536 /* models with a cadence of their own */
 
 static int aggregate(unit_state *s, bills_source_fn source, void *ctx, const mlc_unit_options *o)
 {
@@ -54,6 +61,10 @@ static int aggregate(unit_state *s, bills_source_fn source, void *ctx, const mlc
 	bo.aliases = o->aliases;
 	bo.lenient = o->lenient;
 	bo.threads = o->threads;
+	if (o->version >= 2) { /* a version 1 struct ends before */
+		bo.progress = o->progress;
+		bo.progress_ctx = o->progress_ctx;
+	}
 	if ((rc = source(&s->bills, &bo, ctx)) != 0)
 		return rc;
 	if (!(s->in = mlcu_calloc(s->bills->ngroups + 1, sizeof(*s->in))))
@@ -158,6 +169,8 @@ static int convert(unit_state *s, const mlc_unit_options *o, int64_t cadence)
 	}
 	p->training = s->training;
 	p->ntraining = r->ntraining;
+	p->cadences = s->pub_cad;
+	p->ncadences = s->ncad;
 	p->bucket = o->bucket == MLC_BUCKET_NONE ? MLC_BUCKET_DAY : o->bucket;
 	p->basis = o->basis;
 	p->currency = s->bills->currency;
@@ -187,9 +200,47 @@ static int compute(unit_state *s, const char *usage_path, const mlc_unit_options
 	co.bucket = uo.bucket;
 	co.by_phase = o->by_phase;
 	co.retrain_every = cadence;
+	co.cadences = s->cad;
+	co.ncadences = s->ncad;
 	if (o->training_phase)
 		co.training_phase = o->training_phase;
 	return mlc_unitcost__compute(&s->rep, s->in, s->bills->ngroups, s->usage, &co);
+}
+
+/* The options' per-model cadences (none when retrain_every wins), checked and
+ * copied: the result outlives the caller's profile. */
+static int copy_cadences(unit_state *s, const mlc_unit_options *o)
+{
+	size_t i, bytes = 0, n = o->version >= 2 && !o->retrain_every ? o->ncadences : 0;
+	char *p;
+	if (n > MAX_CADENCES)
+		return mlcu_error_set(MLC_ETOOLARGE, "unit: %zu cadences; at most %d", n,
+		                      MAX_CADENCES);
+	for (i = 0; i < n; i++) {
+		const mlc_unit_cadence *c = &o->cadences[i];
+		if (!c->model || c->seconds <= 0 || c->seconds > MLC_UNITCOST_MAX_CADENCE)
+			return mlcu_error_set(MLC_EINVAL,
+			                      "unit: cadence %zu: needs a model and "
+			                      "1 s .. 100 years",
+			                      i + 1);
+		bytes += strlen(c->model) + 1;
+	}
+	if (n == 0)
+		return 0;
+	if (!(s->cad = mlcu_calloc(n, sizeof(*s->cad))) ||
+	    !(s->pub_cad = mlcu_calloc(n, sizeof(*s->pub_cad))) ||
+	    !(s->cad_names = mlcu_malloc(bytes)))
+		return mlcu_error_oom();
+	for (i = 0, p = s->cad_names; i < n; i++) {
+		size_t len = strlen(o->cadences[i].model);
+		memcpy(p, o->cadences[i].model, len + 1);
+		s->cad[i].model = s->pub_cad[i].model = p;
+		s->cad[i].len = len;
+		s->cad[i].seconds = s->pub_cad[i].seconds = o->cadences[i].seconds;
+		p += len + 1;
+	}
+	s->ncad = n;
+	return 0;
 }
 
 int mlc_unit_parse_cadence(int64_t *out, const char *text)
@@ -229,7 +280,7 @@ int mlc_unit__run(mlc_unit_result **out, bills_source_fn source, void *ctx, cons
 		return rc;
 	if (!(s = mlcu_calloc(1, sizeof(*s))))
 		return mlcu_error_oom();
-	if ((rc = aggregate(s, source, ctx, opts)) != 0 ||
+	if ((rc = copy_cadences(s, opts)) != 0 || (rc = aggregate(s, source, ctx, opts)) != 0 ||
 	    (rc = compute(s, usage_path, opts, cadence)) != 0 || (rc = convert(s, opts, cadence)))
 		goto done;
 	rc = mlc_allocate__collect_errors(&s->errors, &s->nerrors, s->bills, s->usage);
@@ -254,6 +305,9 @@ void mlc_unit_result_free(mlc_unit_result *r)
 	mlcu_free(s->errors);
 	mlcu_free(s->rows);
 	mlcu_free(s->training);
+	mlcu_free(s->cad);
+	mlcu_free(s->pub_cad);
+	mlcu_free(s->cad_names);
 	mlc_unitcost__report_free(s->rep);
 	mlcu_free(s->in);
 	mlc_usage__free(s->usage);

@@ -146,6 +146,15 @@ static void write_json(const mlc_unit_result *r, FILE *f)
 	put_str(f, r->currency, 1);
 	fprintf(f, ",\"bucket\":\"%s\",\"retrain_every_seconds\":%lld",
 	        bucket_names[(unsigned)r->bucket & 3u], (long long)r->retrain_every);
+	if (r->ncadences) { /* per-model cadences (a profile's) */
+		fputs(",\"retrain_cadences\":[", f);
+		for (size_t i = 0; i < r->ncadences; i++) {
+			fputs(i ? ",{\"model\":" : "{\"model\":", f);
+			put_str(f, r->cadences[i].model, 1);
+			fprintf(f, ",\"seconds\":%lld}", (long long)r->cadences[i].seconds);
+		}
+		fputc(']', f);
+	}
 	json_rows(r, "rows", r->rows, r->nrows, 0, f);
 	if (r->by_phase)
 		json_rows(r, "phase_rows", r->phase_rows, r->nphase_rows, 0, f);

@@ -58,7 +58,7 @@ static int is_training(const uc_state *st, mlc_span phase)
 
 static int add_cost(uc_state *st, const mlc_unitcost_input *in)
 {
-	int need_phase = st->o->by_phase || st->o->retrain_every > 0;
+	int need_phase = st->o->by_phase || st->o->retrain_every > 0 || st->o->ncadences > 0;
 	mlcu_money charge = in->cost;
 	size_t pid = 0, k;
 	int rc;
@@ -67,7 +67,8 @@ static int add_cost(uc_state *st, const mlc_unitcost_input *in)
 	if (need_phase &&
 	    (rc = mlc_alloc__km_get(&pid, NULL, st->phases, 0, 0, in->phase.ptr, in->phase.len)))
 		return rc == MLC_ETOOLARGE ? mlcu_error_prefix("unit cost phases: ") : rc;
-	if (st->o->retrain_every > 0 && is_training(st, in->phase)) {
+	if (is_training(st, in->phase) &&
+	    mlc_unitcost__cadence_of(st->o, in->model.ptr, in->model.len) > 0) {
 		uc_train *t;
 		if ((rc = mlc_alloc__km_get(&k, NULL, st->train, in->period, (uint32_t)pid,
 		                            in->model.ptr, in->model.len)) != 0)
@@ -94,7 +95,14 @@ static int check_options(const mlc_unitcost_options *o, const mlc_usage *usage)
 		return mlcu_error_set(MLC_EINVAL, "unit cost: usage is bucketed by %s, costs by %s",
 		                      mlcu_bucket_name(mlc_usage__bucket(usage)),
 		                      mlcu_bucket_name(o->bucket));
-	if (o->retrain_every < 0 || (o->retrain_every > 0 && o->bucket == MLCU_BUCKET_NONE))
+	for (size_t i = 0; i < o->ncadences; i++)
+		if (o->cadences[i].seconds <= 0 ||
+		    o->cadences[i].seconds > MLC_UNITCOST_MAX_CADENCE || !o->cadences[i].model)
+			return mlcu_error_set(MLC_EINVAL, "unit cost: a model's cadence must be "
+			                                  "1 s .. 100 years");
+	if (o->retrain_every < 0 || o->retrain_every > MLC_UNITCOST_MAX_CADENCE)
+		return mlcu_error_set(MLC_EINVAL, "unit cost: the cadence must be 0 .. 100 years");
+	if ((o->retrain_every > 0 || o->ncadences > 0) && o->bucket == MLCU_BUCKET_NONE)
 		return mlcu_error_set(MLC_EINVAL, "unit cost: amortizing training needs a time "
 		                                  "bucket (hour, day or month)");
 	return 0;

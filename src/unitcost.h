@@ -27,7 +27,8 @@
 #include "util/money.h"
 #include "util/time.h"
 
-#define MLC_UNITCOST_MAX_CELLS (1u << 22) /* distinct (model, period, phase) */
+#define MLC_UNITCOST_MAX_CELLS   (1u << 22)                   /* distinct (model, period, phase) */
+#define MLC_UNITCOST_MAX_CADENCE ((int64_t)100 * 365 * 86400) /* seconds: 100 years */
 
 /*
  * What the engine gives: one entry per group of bill rows (entries with
@@ -47,18 +48,29 @@ typedef struct mlc_unitcost_input {
 	mlcu_money cost;
 } mlc_unitcost_input;
 
+/* The retrain cadence of one model (model bytes compared exactly). */
+typedef struct mlc_unitcost_cadence {
+	const char *model;
+	size_t len;
+	int64_t seconds; /* > 0 */
+} mlc_unitcost_cadence;
+
 typedef struct mlc_unitcost_options {
 	unsigned version;
 	mlcu_bucket bucket;         /* of both inputs' periods (default DAY) */
 	int by_phase;               /* also report per phase */
-	int64_t retrain_every;      /* seconds; 0: training cost stays where incurred */
+	int64_t retrain_every;      /* seconds, for every model; 0: see cadences */
 	const char *training_phase; /* default "training" */
+	/* with retrain_every 0: the cadence of each model listed; the training
+	 * cost of a model not listed (or without a model) stays where incurred */
+	const mlc_unitcost_cadence *cadences;
+	size_t ncadences;
 } mlc_unitcost_options;
 
 #define MLC_UNITCOST_OPTIONS_VERSION 1
 #define MLC_UNITCOST_OPTIONS_INIT                                                                  \
 	{                                                                                          \
-		MLC_UNITCOST_OPTIONS_VERSION, MLCU_BUCKET_DAY, 0, 0, "training"                    \
+		MLC_UNITCOST_OPTIONS_VERSION, MLCU_BUCKET_DAY, 0, 0, "training", NULL, 0           \
 	}
 
 /* Row flags. */
@@ -84,7 +96,7 @@ typedef struct mlc_unitcost_training {
 	const char *model;
 	const char *phase;      /* the phase value as written ("training", "Training") */
 	int64_t period;         /* when it was incurred */
-	int64_t window_end;     /* period + retrain_every: the next retrain */
+	int64_t window_end;     /* period + the model's cadence: the next retrain */
 	int64_t observed_end;   /* min(window_end, end of the usage data) */
 	mlcu_money cost;        /* incurred */
 	mlcu_money amortized;   /* spread over requests in [period, observed_end) */
@@ -105,7 +117,7 @@ typedef struct mlc_unitcost_report {
 	/* with by_phase: per (model, phase) over all periods */
 	const mlc_unitcost_row *model_phases;
 	size_t nmodel_phases;
-	/* with retrain_every: every training cost, by model then period */
+	/* with a cadence: every training cost amortized, by model then period */
 	const mlc_unitcost_training *training;
 	size_t ntraining;
 	mlcu_money cost_in;      /* Σ of the inputs */
@@ -118,7 +130,8 @@ typedef struct mlc_unitcost_report {
 /*
  * Join, amortize, divide. usage may be NULL (no usage: every row is
  * NO_USAGE); its bucket must equal opts->bucket (MLC_EINVAL otherwise).
- * retrain_every needs a time bucket (not NONE). MLC_ETOOLARGE for a sum
+ * A cadence needs a time bucket (not NONE) and must be positive
+ * (MLC_EINVAL). MLC_ETOOLARGE for a sum
  * out of range or more than MLC_UNITCOST_MAX_CELLS cells, MLC_ENOMEM.
  */
 int mlc_unitcost__compute(mlc_unitcost_report **out, const mlc_unitcost_input *in, size_t n,
@@ -140,10 +153,18 @@ int mlc_unitcost__ratio(mlcu_money *out, mlcu_money amount, uint64_t scale, uint
 int mlc_unitcost__parse_cadence(int64_t *out, const char *s);
 
 /*
- * The cadence of a profile's training.runs_per_month: 30 days / runs,
- * rounded to the second (runs 4 -> 7.5 days = 648000 s). runs <= 0 or not
- * finite: MLC_EINVAL (no retraining: nothing to amortize over).
+ * The cadence of a profile's training.runs_per_month: a month of
+ * days_per_month days (30 when not positive) / runs, rounded to the second
+ * (runs 4 in 30 days -> 7.5 days = 648000 s). runs <= 0 or not finite:
+ * MLC_EINVAL (no retraining: nothing to amortize over); MLC_EINVAL also
+ * when the cadence falls outside 1 s .. 100 years.
  */
-int mlc_unitcost__cadence_from_runs(int64_t *out, double runs_per_month);
+int mlc_unitcost__cadence_from_runs(int64_t *out, double runs_per_month, double days_per_month);
+
+/*
+ * The cadence of a model under o: retrain_every when set, else the model's
+ * entry in o->cadences, else 0 (not amortized). model NULL: no model tag.
+ */
+int64_t mlc_unitcost__cadence_of(const mlc_unitcost_options *o, const char *model, size_t len);
 
 #endif

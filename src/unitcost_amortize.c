@@ -2,7 +2,8 @@
 /*
  * unitcost_amortize.c - training cost spread over the requests served
  * until the next retrain (docs/unit-cost.md, "Amortization"). A training
- * cost C incurred in period p covers the window [p, p + cadence). The part
+ * cost C incurred in period p covers the window [p, p + cadence), with the
+ * cadence of its model (one for all, or per model from a profile). The part
  * of the window the usage data covers, [p, min(p + cadence, usage_end)),
  * takes C * observed / cadence (straight-line in time); that part is
  * spread over the model's periods in it in proportion to their requests.
@@ -101,7 +102,7 @@ done:
 /* One training cost: the time split, then the request split. */
 static int amortize_one(mlc_unitcost_training *tr, uc_state *st, const tref *t)
 {
-	int64_t cadence = st->o->retrain_every, obs;
+	int64_t cadence = mlc_unitcost__cadence_of(st->o, t->model, t->len), obs;
 	mlcu_money parts[2] = {0, 0};
 	int rc;
 	tr->window_end = t->period + cadence;

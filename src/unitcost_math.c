@@ -2,7 +2,8 @@
 /*
  * unitcost_math.c - the small exact pieces of unit cost: the half-even
  * decimal division behind "cost per request", retrain cadences (from text
- * or from a profile's runs per month), and the next bucket start.
+ * or from a profile's runs per month, and which one a model has), and the
+ * next bucket start.
  */
 #include "allocation.h"
 #include "unitcost.h"
@@ -12,7 +13,7 @@
 #include <math.h>
 #include <string.h>
 
-#define MAX_CADENCE ((int64_t)100 * 365 * 86400)
+#define MAX_CADENCE MLC_UNITCOST_MAX_CADENCE
 
 int mlc_unitcost__ratio(mlcu_money *out, mlcu_money amount, uint64_t scale, uint64_t count)
 {
@@ -73,17 +74,32 @@ bad:
 	                      s);
 }
 
-int mlc_unitcost__cadence_from_runs(int64_t *out, double runs_per_month)
+int mlc_unitcost__cadence_from_runs(int64_t *out, double runs_per_month, double days_per_month)
 {
 	double secs;
 	if (!(runs_per_month > 0) || !isfinite(runs_per_month))
 		return mlcu_error_set(MLC_EINVAL, "runs_per_month must be positive to amortize "
 		                                  "training");
-	secs = round(30.0 * 86400.0 / runs_per_month);
+	if (!(days_per_month > 0) || !isfinite(days_per_month))
+		days_per_month = 30.0;
+	secs = round(days_per_month * 86400.0 / runs_per_month);
 	if (secs < 1 || secs > (double)MAX_CADENCE)
 		return mlcu_error_set(MLC_EINVAL, "runs_per_month gives a cadence outside 1 s .. "
 		                                  "100 years");
 	*out = (int64_t)secs;
+	return 0;
+}
+
+int64_t mlc_unitcost__cadence_of(const mlc_unitcost_options *o, const char *model, size_t len)
+{
+	if (o->retrain_every > 0)
+		return o->retrain_every;
+	if (!model)
+		return 0;
+	/* a profile lists a few models: a scan, done once per training group */
+	for (size_t i = 0; i < o->ncadences; i++)
+		if (o->cadences[i].len == len && !memcmp(o->cadences[i].model, model, len))
+			return o->cadences[i].seconds;
 	return 0;
 }
 

@@ -27,6 +27,7 @@
 
 #include "bills.h"
 #include "common.h"
+#include "costmodel.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,13 +43,16 @@ typedef struct mlc_allocate_options {
 	const char *aliases;    /**< tag-key alias file; wins over the rules' `aliases:` */
 	int lenient;            /**< skip bad bill and usage rows, count and report them */
 	unsigned threads;       /**< parse threads; 0 = one per CPU */
+	/* version 2 */
+	mlc_bills_progress_fn progress; /**< called while the bills are read, or NULL */
+	void *progress_ctx;
 } mlc_allocate_options;
 
-#define MLC_ALLOCATE_OPTIONS_VERSION 1
+#define MLC_ALLOCATE_OPTIONS_VERSION 2
 #define MLC_ALLOCATE_OPTIONS_INIT                                                                  \
 	{                                                                                          \
 		MLC_ALLOCATE_OPTIONS_VERSION, MLC_BUCKET_NONE, MLC_COST_EFFECTIVE, NULL, NULL, 0,  \
-		    0                                                                              \
+		    0, NULL, NULL                                                                  \
 	}
 
 /** What one target received from one pool in one period. */
@@ -123,6 +127,12 @@ MLC_EXTERN void mlc_allocate_result_free(mlc_allocate_result *r);
 
 /* ---- unit cost (mlcost unit) ----------------------------------------------------------- */
 
+/** The retrain cadence of one model. */
+typedef struct mlc_unit_cadence {
+	const char *model; /**< the model tag's value, compared exactly */
+	int64_t seconds;   /**< > 0: training cost covers [incurred, incurred + seconds) */
+} mlc_unit_cadence;
+
 typedef struct mlc_unit_options {
 	unsigned version;
 	mlc_time_bucket bucket;     /**< period of the join; NONE means DAY */
@@ -135,13 +145,21 @@ typedef struct mlc_unit_options {
 	const char *aliases;
 	int lenient;
 	unsigned threads;
+	/* version 2 */
+	/** A cadence per model (mlc_unit_profile_cadences gives a profile's);
+	 * used when retrain_every is NULL, which otherwise wins for every model.
+	 * A model not listed keeps its training cost where it was incurred. */
+	const mlc_unit_cadence *cadences;
+	size_t ncadences;
+	mlc_bills_progress_fn progress; /**< called while the bills are read, or NULL */
+	void *progress_ctx;
 } mlc_unit_options;
 
-#define MLC_UNIT_OPTIONS_VERSION 1
+#define MLC_UNIT_OPTIONS_VERSION 2
 #define MLC_UNIT_OPTIONS_INIT                                                                      \
 	{                                                                                          \
 		MLC_UNIT_OPTIONS_VERSION, MLC_BUCKET_DAY, MLC_COST_EFFECTIVE, 0, NULL, NULL, NULL, \
-		    NULL, NULL, 0, 0                                                               \
+		    NULL, NULL, 0, 0, NULL, 0, NULL, NULL                                          \
 	}
 
 #define MLC_UNIT_NO_USAGE 1u /**< cost but no requests: no per-request figure */
@@ -189,6 +207,10 @@ typedef struct mlc_unit_result {
 	uint64_t usage_rows_read, usage_rows_skipped;
 	const char *const *errors; /**< first skipped rows' messages (bills, then usage) */
 	size_t nerrors;
+	/** the per-model cadences in force (options' cadences, copied; none when
+	 * retrain_every is set), in the order given */
+	const mlc_unit_cadence *cadences;
+	size_t ncadences;
 } mlc_unit_result;
 
 /**
@@ -196,6 +218,20 @@ typedef struct mlc_unit_result {
  * MLC_EPARSE "bad cadence 'x': ..." otherwise (at most 100 years).
  */
 MLC_EXTERN int mlc_unit_parse_cadence(int64_t *out, const char *text);
+
+/**
+ * The retrain cadence of every model of a cost profile whose
+ * training.runs_per_month is above 0: a profile month (days_per_month,
+ * default 30) divided by the runs, rounded to the second (4 runs in 30
+ * days: 7.5 days = 648000 s). Models without training or with
+ * runs_per_month 0 are left out: they do not retrain, so there is no
+ * window to spread over. *out (NULL when none) is the caller's, freed with
+ * mlc_unit_cadences_free; its model names borrow from p, which must
+ * outlive it. MLC_EINVAL when a cadence falls outside 1 s .. 100 years.
+ */
+MLC_EXTERN int mlc_unit_profile_cadences(mlc_unit_cadence **out, size_t *nout,
+                                         const mlc_profile *p);
+MLC_EXTERN void mlc_unit_cadences_free(mlc_unit_cadence *c);
 
 /**
  * Read the bills (grouped by the model tag, the phase tag and the bucket)
@@ -215,7 +251,9 @@ MLC_EXTERN int mlc_unit_run(mlc_unit_result **out, const char *const *files, siz
  * "retrain_every_seconds","rows":[...],"phase_rows":[...],"models":[...],
  * "model_phases":[...],"training":[...],"cost_in","cost_charged",
  * "unamortized","requests"} (phase members only with by_phase, missing
- * values null); exact amounts.
+ * values null), and "retrain_cadences":[{"model","seconds"}] after
+ * "retrain_every_seconds" when per-model cadences are in force; exact
+ * amounts.
  */
 MLC_EXTERN int mlc_unit_write(const mlc_unit_result *r, mlc_bills_format format, FILE *f);
 

@@ -147,15 +147,16 @@ static int same_key(const char *a, size_t al, const char *b, size_t bl)
 static int where_term(mlc_store__sql *q, const mlc_store__dialect *d, const mlc_store_query *qq,
                       size_t i)
 {
-	const char *key, *val;
-	size_t kl, vl;
-	int neq, rc = split_where(qq->where[i], &key, &kl, &val, &vl, &neq);
+	/* initialized: gcc -O3 cannot see that split_where sets them on success */
+	const char *key = NULL, *val = NULL;
+	size_t kl = 0, vl = 0;
+	int neq = 0, rc = split_where(qq->where[i], &key, &kl, &val, &vl, &neq);
 	if (rc == 0)
 		rc = mlcu_buf_puts(&q->text, " AND (");
 	for (size_t j = i; j < qq->nwhere && rc == 0; j++) {
-		const char *k2, *v2;
-		size_t kl2, vl2;
-		int neq2;
+		const char *k2 = NULL, *v2 = NULL;
+		size_t kl2 = 0, vl2 = 0;
+		int neq2 = 0;
 		if ((rc = split_where(qq->where[j], &k2, &kl2, &v2, &vl2, &neq2)) < 0)
 			break;
 		if (j > i && (neq || neq2 || !same_key(key, kl, k2, kl2)))
@@ -186,9 +187,9 @@ static int where_term(mlc_store__sql *q, const mlc_store__dialect *d, const mlc_
 /* Was where[i]'s key already covered by an earlier KEY=VALUE term? */
 static int covered(const mlc_store_query *qq, size_t i)
 {
-	const char *k, *v, *k2, *v2;
-	size_t kl, vl, kl2, vl2;
-	int neq, neq2;
+	const char *k = NULL, *v = NULL, *k2 = NULL, *v2 = NULL;
+	size_t kl = 0, vl = 0, kl2 = 0, vl2 = 0;
+	int neq = 0, neq2 = 0;
 	if (split_where(qq->where[i], &k, &kl, &v, &vl, &neq) < 0 || neq)
 		return 0;
 	for (size_t j = 0; j < i; j++)

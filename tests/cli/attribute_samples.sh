@@ -8,7 +8,7 @@
 # usage: attribute_samples.sh MLCOST SOURCE_DIR
 set -u
 mlcost=$1 src=$2
-data=$(cd "$src/../shared/data" 2>/dev/null && pwd) || { echo "no shared data: skipped"; exit 0; }
+data=$(cd "$src/../shared/data" 2>/dev/null && pwd) || { echo "no shared data: skipped"; exit 77; }
 fail=0 ok=0 refused=0
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT

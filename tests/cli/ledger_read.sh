@@ -79,7 +79,7 @@ same u_retrain unit --usage "$USAGE" --retrain-every 2d --format json
 same u_month unit --usage "$USAGE" --bucket month --by-phase
 same u_retrain_table unit --usage "$USAGE" --retrain-every 3d --cost billed
 [ "$(cat "$TMP/s.t_fail.rc")" = 4 ] || fail "tags --fail-under 60: exit $(cat "$TMP/s.t_fail.rc")"
-grep -q "below environment" "$TMP/s.t_fail.err" || fail "tags --fail-under: message"
+grep -q "key 'environment' by cost is" "$TMP/s.t_fail.err" || fail "tags --fail-under: message"
 
 # Filters: the same groups and totals; "rows read" counts what each side read.
 # Expected: every row of the bills, from the ingest's own report.

@@ -190,6 +190,99 @@ static void runs_the_what_ifs(void **state)
 	mlc_profile_free(p);
 }
 
+/*
+ * A week of load (168 values, from Monday 00:00) in req/s, on c5.2xlarge_cpu
+ * (0.34/h) with 6 replicas as written: 6 x 0.34 x 730 = 1489.2 a month.
+ * capacity 10 req/s at target 0.5 = 5 req/s per replica; min 1, max 6.
+ *   Mon-Fri hours 0-7: 4 req/s -> ceil(0.8) = 1; 8-19: 22 -> ceil(4.4) = 5;
+ *   20-23: 12 -> ceil(2.4) = 3; Wednesday 12:00 (hour 2 x 24 + 12 = 60): 40 ->
+ *   ceil(8) = 8, capped at 6; Saturday (hours 120-143): 10 -> 2; Sunday
+ *   (144-167): 0 -> the minimum 1.
+ */
+static void weekly_load(char *yaml, size_t cap, const char *unit, const char *values)
+{
+	snprintf(
+	    yaml, cap,
+	    "catalog: builtin:seed\n"
+	    "models:\n"
+	    "  - name: m\n"
+	    "    inference: {instance: c5.2xlarge_cpu, count: 6, requests_per_month: 26_280_000}\n"
+	    "    whatif:\n"
+	    "      capacity_rps_per_replica: 10\n"
+	    "      autoscaling: {load_unit: %s, target_utilization: 0.5, min_replicas: 1,\n"
+	    "                    max_replicas: 6, hourly_load: [%s]}\n",
+	    unit, values);
+}
+
+static void autoscales_over_a_week_of_168_hours(void **state)
+{
+	static char values[168 * 8], yaml[sizeof(values) + 512];
+	mlc_profile *p = NULL;
+	mlc_compare *c = NULL;
+	const mlc_compare_result *r;
+	size_t used = 0, h;
+	(void)state;
+	for (h = 0; h < 168; h++) {
+		size_t hour = h % 24;
+		int rps = h >= 144    ? 0
+		          : h >= 120  ? 10
+		          : h == 60   ? 40
+		          : hour < 8  ? 4
+		          : hour < 20 ? 22
+		                      : 12;
+		used += (size_t)snprintf(values + used, sizeof(values) - used, "%s%d", h ? "," : "",
+		                         rps);
+	}
+	weekly_load(yaml, sizeof(yaml), "rps", values);
+	assert_int_equal(mlc_profile_load_string(&p, "p.yaml", yaml, strlen(yaml)), 0);
+	assert_int_equal(mlc_compare_model(&c, p, 0), 0);
+	r = mlc_compare_get(c);
+	assert_int_equal(r->nhours, 168);
+	assert_true(r->hourly_replicas[0] == 1 && r->hourly_replicas[8] == 5);
+	assert_true(r->hourly_replicas[23] == 3 && r->hourly_replicas[60] == 6);
+	assert_true(r->hourly_replicas[130] == 2 && r->hourly_replicas[167] == 1);
+	assert_int_equal(r->hours_at_max, 1);
+	/* replica-hours: a weekday 8 x 1 + 12 x 5 + 4 x 3 = 80; 5 weekdays 400, + 1 for
+	 * Wednesday's capped hour (6, not 5) = 401; Saturday 24 x 2 = 48; Sunday 24 x 1 = 24;
+	 * 401 + 48 + 24 = 473; average 473 / 168 = 2.81547619... */
+	assert_true(r->static_replicas == 6);
+	near(r->autoscaled_avg_replicas, 473.0 / 168.0);
+	near(r->baseline_total, 1489.2);
+	/* static: the peak all month, 6 x 0.34 x 730 = 1489.2: no saving */
+	near(find(r, "static")->monthly_total, 1489.2);
+	near(find(r, "static")->saving, 0);
+	/* autoscaled: 473 x 0.34 x 730 / 168 = 117398.6 / 168 = 698.80119047...;
+	 * saving 1489.2 - 698.80119... = 790.39880952..., = 535 / 1008 of it = 53.0754% */
+	near(find(r, "autoscaled")->monthly_total, 117398.6 / 168.0);
+	near(find(r, "autoscaled")->saving, 1489.2 - 117398.6 / 168.0);
+	near(find(r, "autoscaled")->saving_pct, 535.0 / 1008.0 * 100.0);
+	assert_string_equal(find(r, "autoscaled")->note,
+	                    "max_replicas caps the fleet in 1 of 168 hours");
+	mlc_compare_free(c);
+	mlc_profile_free(p);
+
+	/* relative: the first 84 hours weigh 1, the last 84 weigh 3: mean 2, scaled to
+	 * the average 26,280,000 / (730 x 3600) = 10 req/s -> 5 and 15 req/s -> 1 and 3
+	 * replicas; average (84 x 1 + 84 x 3) / 168 = 2 */
+	for (h = 0, used = 0; h < 168; h++)
+		used += (size_t)snprintf(values + used, sizeof(values) - used, "%s%d", h ? "," : "",
+		                         h < 84 ? 1 : 3);
+	weekly_load(yaml, sizeof(yaml), "relative", values);
+	assert_int_equal(mlc_profile_load_string(&p, "p.yaml", yaml, strlen(yaml)), 0);
+	assert_int_equal(mlc_compare_model(&c, p, 0), 0);
+	r = mlc_compare_get(c);
+	assert_int_equal(r->nhours, 168);
+	near(r->hourly_rps[0], 5);
+	near(r->hourly_rps[167], 15);
+	assert_true(r->hourly_replicas[83] == 1 && r->hourly_replicas[84] == 3);
+	near(r->autoscaled_avg_replicas, 2);
+	/* 2 x 0.34 x 730 = 496.4 autoscaled; static is the peak, 3 x 248.2 = 744.6 */
+	near(find(r, "autoscaled")->monthly_total, 496.4);
+	near(find(r, "static")->monthly_total, 744.6);
+	mlc_compare_free(c);
+	mlc_profile_free(p);
+}
+
 /* Compare model 0 of yaml: it must fail with MLC_EPARSE; the message is left set. */
 static void compare_fails(const char *yaml)
 {
@@ -303,6 +396,7 @@ int main(void)
 	    cmocka_unit_test(reads_every_section),
 	    cmocka_unit_test(errors_carry_positions),
 	    cmocka_unit_test(runs_the_what_ifs),
+	    cmocka_unit_test(autoscales_over_a_week_of_168_hours),
 	    cmocka_unit_test(whatif_errors_point_into_the_profile),
 	    cmocka_unit_test(results_out_of_range_are_errors),
 	    cmocka_unit_test(renders_json_and_csv),

@@ -73,7 +73,8 @@ static void assert_key(const mlc_tag_coverage_key *k, const char *name, const ch
 }
 
 /* The text mlc_tag_coverage_write gives, in a malloc'ed string. */
-static char *coverage_text(const mlc_tag_coverage *c, mlc_bills_format fmt)
+/* noinline: gcc 12 -O3 takes the memstream's buffer for a dangling local */
+__attribute__((noinline)) static char *coverage_text(const mlc_tag_coverage *c, mlc_bills_format fmt)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -91,7 +92,8 @@ static void coverage_by_hand(void **state)
 	const char *keys[2] = {"team", "tag:model_id"}, *files[1] = {p.bill};
 	mlc_bills_options o = MLC_BILLS_OPTIONS_INIT;
 	mlc_tag_coverage *st = NULL, *en = NULL;
-	char *sj, *ej, *sc, *ec, *cut;
+	char *sj, *ej, *sc, *ec;
+	size_t cut;
 	ingest_bill(f, &p);
 	assert_int_equal(mlc_ledger_coverage(&st, f->s, keys, 2, &o), 0);
 	assert_amount(st->total, "20");
@@ -115,9 +117,10 @@ static void coverage_by_hand(void **state)
 	/* JSON: the same up to "untagged", which the ledger cannot list: null, not [] */
 	sj = coverage_text(st, MLC_BILLS_JSON);
 	ej = coverage_text(en, MLC_BILLS_JSON);
-	assert_non_null(cut = strstr(sj, "\"untagged\":"));
-	assert_string_equal(cut, "\"untagged\":null}\n");
-	assert_int_equal(strncmp(sj, ej, (size_t)(cut - sj)), 0);
+	assert_non_null(strstr(sj, "\"untagged\":"));
+	cut = (size_t)(strstr(sj, "\"untagged\":") - sj); /* an offset: gcc -O3 misreads pointers */
+	assert_string_equal(sj + cut, "\"untagged\":null}\n");
+	assert_int_equal(strncmp(sj, ej, cut), 0);
 	assert_non_null(strstr(ej, "\"untagged\":[\n{\"resource_id\":null"));
 	free(sj), free(ej), free(sc), free(ec);
 	mlc_tag_coverage_free(st);

@@ -32,11 +32,14 @@ typedef struct bytes {
 /* doubling capacity, so that building large inputs stays linear */
 static void bytes_add(bytes *b, const void *p, size_t n)
 {
+	if (n > SIZE_MAX / 4)
+		abort(); /* (tells gcc -O3 the size is sane) */
 	if (b->n + n + 1 > b->cap) {
 		b->cap = b->cap ? b->cap : 64;
 		while (b->cap < b->n + n + 1)
 			b->cap *= 2;
 		b->p = realloc(b->p, b->cap);
+		assert_non_null(b->p);
 	}
 	memcpy(b->p + b->n, p, n);
 	b->n += n;
@@ -50,6 +53,8 @@ static bytes make_text(size_t approx, unsigned seed)
 	for (unsigned i = 0; b.n < approx; i++) {
 		int n = snprintf(line, sizeof(line), "%u,%u.%03u,\"svc %u\",model_%u\n", i,
 				 (i * seed) % 1000, (i * 7 + seed) % 1000, i % 17, (i * seed) % 5);
+		if (n <= 0 || (size_t)n >= sizeof(line))
+			abort(); /* (cmocka's asserts do not tell gcc that n is in range) */
 		bytes_add(&b, line, (size_t)n);
 	}
 	return b;

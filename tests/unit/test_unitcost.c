@@ -101,14 +101,20 @@ static void cadences_from_text_and_runs(void **state)
 	                    "bad cadence '99999999999999999999d': expected a whole number and a "
 	                    "unit, e.g. 30d, 12h, 2w (at most 100 years)");
 	/* 30 days / runs: 2592000 / 4 = 648000 (7.5 days); / 7 = 370285.71 -> 370286 */
-	assert_int_equal(mlc_unitcost__cadence_from_runs(&s, 4), 0);
+	assert_int_equal(mlc_unitcost__cadence_from_runs(&s, 4, 30), 0);
 	assert_int_equal(s, 648000);
-	assert_int_equal(mlc_unitcost__cadence_from_runs(&s, 7), 0);
+	assert_int_equal(mlc_unitcost__cadence_from_runs(&s, 7, 30), 0);
 	assert_int_equal(s, 370286);
-	assert_int_equal(mlc_unitcost__cadence_from_runs(&s, 0), MLC_EINVAL);
-	assert_int_equal(mlc_unitcost__cadence_from_runs(&s, -1), MLC_EINVAL);
+	/* a profile month of 31 days: 31 * 86400 / 4 = 2678400 / 4 = 669600 (7.75 days) */
+	assert_int_equal(mlc_unitcost__cadence_from_runs(&s, 4, 31), 0);
+	assert_int_equal(s, 669600);
+	/* days_per_month not positive: 30 (2592000 / 2 = 1296000) */
+	assert_int_equal(mlc_unitcost__cadence_from_runs(&s, 2, 0), 0);
+	assert_int_equal(s, 1296000);
+	assert_int_equal(mlc_unitcost__cadence_from_runs(&s, 0, 30), MLC_EINVAL);
+	assert_int_equal(mlc_unitcost__cadence_from_runs(&s, -1, 30), MLC_EINVAL);
 	/* 30 days * 10^-9 runs: ~82,000 years */
-	assert_int_equal(mlc_unitcost__cadence_from_runs(&s, 1e-9), MLC_EINVAL);
+	assert_int_equal(mlc_unitcost__cadence_from_runs(&s, 1e-9, 30), MLC_EINVAL);
 }
 
 static mlc_usage *usage_of(const char *const *models, const int64_t *t, const uint64_t *req,
