@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * auth.c - bearer token lookup, scopes, team limits and per-token rate
- * limits. See auth.h.
+ * limits, and the hex and constant-time compare of token hashes. The
+ * SHA-256 is the library's (mlc_sha256). See auth.h.
  */
 #include "auth.h"
 #include "serve_error.h"
@@ -13,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+_Static_assert(MLCD_SHA256_LEN == MLC_SHA256_LEN, "the config holds the library's digests");
 
 #define MAX_TOKEN_TEXT 4096 /* longer bearer values are refused unhashed */
 
@@ -94,7 +97,7 @@ mlcd_auth_result mlcd_auth_identify(const mlcd_token **out, const mlcd_auth *a,
 		return MLCD_AUTH_MISSING;
 	if (len > MAX_TOKEN_TEXT)
 		return MLCD_AUTH_INVALID;
-	mlcd_sha256_buf(digest, t, len);
+	mlc_sha256(digest, t, len); /* t and digest are not NULL: it cannot fail */
 	/* compare with every hash and select without branching on the outcome */
 	for (i = 0; i < a->n; i++) {
 		uintptr_t mask = (uintptr_t)0 - (uintptr_t)mlcd_ct_equal(digest, a->tokens[i].hash,
@@ -150,4 +153,51 @@ int mlcd_auth_rate_take(mlcd_auth *a, const mlcd_token *t, double now, double *r
 		*retry_after = (1.0 - b->level) / t->rate_per_second;
 	pthread_mutex_unlock(&b->lock);
 	return ok;
+}
+
+void mlcd_hex(char *out, const unsigned char *d, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[d[i] >> 4];
+		out[2 * i + 1] = digits[d[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int nibble(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+int mlcd_hex_decode(unsigned char *out, size_t n, const char *hex)
+{
+	size_t i;
+	if (strlen(hex) != 2 * n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+int mlcd_ct_equal(const void *a, const void *b, size_t n)
+{
+	/* volatile: the compiler may not stop at the first difference */
+	const volatile unsigned char *x = a, *y = b;
+	unsigned char diff = 0;
+	size_t i;
+	for (i = 0; i < n; i++)
+		diff |= x[i] ^ y[i];
+	return diff == 0;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * auth.h - who is asking `mlcost serve`, and may they: bearer tokens whose
- * SHA-256 is compared in constant time with the hashes of the config
- * (the server never holds a token itself), scopes (admin implies ingest
- * and read), team limits, and a token bucket per token for rate limits.
+ * SHA-256 (the library's mlc_sha256) is compared in constant time with the
+ * hashes of the config (the server never holds a token itself), scopes
+ * (admin implies ingest and read), team limits, and a token bucket per
+ * token for rate limits.
  *
  * What it is not: HTTP. Callers hand in the Authorization header's value
  * and map the outcome to 401 / 403 / 429.
@@ -15,19 +16,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-/* SHA-256 (FIPS 180-4). */
-typedef struct mlcd_sha256 {
-	uint32_t h[8];
-	uint64_t nbytes;
-	unsigned char block[64];
-	size_t used;
-} mlcd_sha256;
-
-void mlcd_sha256_init(mlcd_sha256 *c);
-void mlcd_sha256_update(mlcd_sha256 *c, const void *data, size_t len);
-void mlcd_sha256_final(unsigned char out[MLCD_SHA256_LEN], mlcd_sha256 *c);
-void mlcd_sha256_buf(unsigned char out[MLCD_SHA256_LEN], const void *data, size_t len);
 
 /* Lower-case hex of n bytes into out (2n + 1 bytes). */
 void mlcd_hex(char *out, const unsigned char *d, size_t n);

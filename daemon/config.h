@@ -57,6 +57,7 @@ typedef struct mlcd_config {
 	unsigned memory_days;
 	char *replica; /* NULL = the one kept in wal_dir */
 	uint64_t wal_segment_bytes;
+	int wal_preallocate;
 	uint64_t max_body_bytes;
 	unsigned max_events_per_request;
 	unsigned max_connections;

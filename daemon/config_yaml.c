@@ -5,6 +5,7 @@
  */
 #include "config_yaml.h"
 #include "serve_error.h"
+#include "utf8.h"
 
 #include <mlcost.h>
 
@@ -13,34 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Length of the UTF-8 sequence at s (1-4), or 0 when it is invalid. */
-static size_t utf8_len(const unsigned char *s, size_t left)
-{
-	size_t n, i;
-	unsigned cp;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n > left)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
 
 /*
  * Refuse what libfyaml 0.7.12 mishandles before it sees it (see
@@ -66,7 +39,7 @@ static int check_text(const char *name, const char *s, size_t len, int *content)
 		if ((c < 0x20 && c != '\n' && c != '\r') || c == 0x7f)
 			return mlcd_error_set(MLC_EPARSE, "%s:%u:%u: control character 0x%02x",
 			                      name, line, col, c);
-		if (!(n = utf8_len(u + i, len - i)))
+		if (!(n = mlcd_utf8_len(u + i, len - i)))
 			return mlcd_error_set(MLC_EPARSE, "%s:%u:%u: invalid UTF-8", name, line,
 			                      col);
 		if (line_start && c != ' ' && c != '\n' && c != '\r') {

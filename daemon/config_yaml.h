@@ -6,6 +6,12 @@
  * positioned errors, and the text guards that keep libfyaml 0.7.12 away
  * from inputs it mishandles.
  *
+ * Why not a public loader of the library: its public API holds no libfyaml
+ * type (the shared library links libfyaml privately, and programs on it
+ * need not have it), and a config's rules are not a profile's anyway: no
+ * tab anywhere (not even in quotes), an empty file is all defaults (not an
+ * error), 1 MiB at most (not 16). docs/serve-internals.md, "Decisions".
+ *
  * What it is not: a schema engine; config.c walks the mapping itself.
  */
 #ifndef MLCD_CONFIG_YAML_H

@@ -12,7 +12,6 @@
  * library draws every chart and table).
  */
 #include "dashboard.h"
-#include "http_query.h"
 #include "serve_error.h"
 #include "serve_internal.h"
 
@@ -165,8 +164,8 @@ static void words(dash *d)
 {
 	char h[40];
 	size_t used = 0;
-	mlcd_format_time(d->generated, sizeof(d->generated), (int64_t)d->now);
-	mlcd_format_time(h, sizeof(h), d->horizon);
+	mlc_time_format(d->generated, sizeof(d->generated), (int64_t)d->now);
+	mlc_time_format(h, sizeof(h), d->horizon);
 	snprintf(d->source, sizeof(d->source), "the metered events held in memory (from %s)", h);
 	d->teams[0] = '\0';
 	for (size_t i = 0; d->t && d->t->teams && i < d->t->nteams && used < sizeof(d->teams);

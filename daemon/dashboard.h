@@ -31,6 +31,13 @@
 int mlcd_dashboard_fragment(char **out, size_t *out_len, mlcd_server *s, const mlcd_token *t,
                             double now);
 
+/*
+ * The Content-Security-Policy of both HTML answers: nothing from elsewhere,
+ * inline CSS, and only the page's own script, named by its SHA-256 (made
+ * on the first call, which mlcd_serve_run makes at start).
+ */
+const char *mlcd_dashboard_csp(void);
+
 /* GET / (the page) and GET /v1/dashboard/fragment (its live <main>). */
 int mlcd_handle_dashboard_page(mlcd_server *s, const mlcd_request *rq, mlcd_response *rs);
 int mlcd_handle_dashboard_fragment(mlcd_server *s, const mlcd_request *rq, mlcd_response *rs);

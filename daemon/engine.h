@@ -46,6 +46,9 @@ typedef struct mlcd_engine_config {
 	unsigned refresh_interval_ms; /**< shared store re-read; 0 = 250 */
 	unsigned dedup_window_s;      /**< ids remembered in memory; 0 = 7 days */
 	uint64_t wal_segment_bytes;   /**< roll the log past this; 0 = 64 MiB */
+	/** 1: keep the next log segment zero-filled ahead (wal.h; with fsync only); 0: segments
+	 * grow as they are written (the `wal_preallocate` setting's default is 1) */
+	int wal_preallocate;
 	/** this server's name in the store (meter_events.replica, its log
 	 * position); NULL = the one kept in wal_dir/REPLICA (made up once:
 	 * host name and 64 random bits). Two servers must not share one. */

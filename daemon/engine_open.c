@@ -154,6 +154,7 @@ static int open_log(mlcd_engine *e)
 	wo.dir = e->cfg.wal_dir;
 	wo.segment_bytes = e->cfg.wal_segment_bytes;
 	wo.fsync = e->cfg.fsync;
+	wo.preallocate = e->cfg.wal_preallocate;
 	wo.group_commit_us = e->cfg.group_commit_us;
 	wo.min_seq = e->compacted_seq;
 	rc = mlcd_wal_open(&e->wal, &wo, replay, e, &rep);

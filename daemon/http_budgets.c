@@ -11,7 +11,6 @@
  * a check still weighs every budget that applies (enforcement must not
  * depend on who asks) but names a budget it may not see with nulls.
  */
-#include "http_query.h"
 #include "serve_error.h"
 #include "serve_internal.h"
 
@@ -67,8 +66,8 @@ static void write_budget(mlcd_buf *b, const mlcd_budget_set *bs, size_t i, const
 	const mlc_budget *bu = mlcd_budget_set_get(bs, i);
 	char start[40], end[40];
 	mlc_amount rest = mlcd_amount_sub(u->amount, u->used);
-	mlcd_format_time(start, sizeof(start), u->start);
-	mlcd_format_time(end, sizeof(end), u->end);
+	mlc_time_format(start, sizeof(start), u->start);
+	mlc_time_format(end, sizeof(end), u->end);
 	mlcd_buf_puts(b, "{\"name\":");
 	mlcd_json_str(b, bu->name);
 	mlcd_buf_puts(b, ",\"description\":");
@@ -95,7 +94,7 @@ int mlcd_handle_budgets(mlcd_server *s, const mlcd_request *rq, mlcd_response *r
 	const mlcd_budget_set *bs = live->budgets;
 	size_t i, shown = 0;
 	char now[40];
-	mlcd_format_time(now, sizeof(now), (int64_t)rq->now);
+	mlc_time_format(now, sizeof(now), (int64_t)rq->now);
 	mlcd_buf_printf(&rs->body, "{\"as_of\":\"%s\",\"budgets\":[", now);
 	for (i = 0; i < mlcd_budget_set_count(bs); i++) {
 		mlcd_budget_use u;

@@ -61,8 +61,14 @@ static void write_time(mlcd_buf *b, const char *name, int64_t t)
 		mlcd_buf_puts(b, "null,");
 		return;
 	}
-	mlcd_format_time(text, sizeof(text), t);
+	mlc_time_format(text, sizeof(text), t);
 	mlcd_buf_printf(b, "\"%s\",", text);
+}
+
+/* 1 when a query argument is given and is not a time (the library's forms). */
+static int bad_time(int64_t *out, const char *text)
+{
+	return text && mlc_time_parse(out, text, strlen(text)) != 0;
 }
 
 /* from, to, and the filters of the query string; -1 after an error answer. */
@@ -70,12 +76,13 @@ static int read_filters(mlcd_cost_query *q, const char **one, const mlcd_request
                         mlcd_response *rs)
 {
 	const char *from = mlcd_request_arg(rq, "from"), *to = mlcd_request_arg(rq, "to");
+	const char *bad = bad_time(&q->from, from) ? "from" : bad_time(&q->to, to) ? "to" : NULL;
 	int d;
-	if ((from && mlcd_parse_time(&q->from, from)) || (to && mlcd_parse_time(&q->to, to))) {
+	if (bad) {
 		mlcd_response_error(rs, 400,
 		                    "%s: not a time (RFC 3339, e.g. 2026-02-01T00:00:00Z, "
 		                    "or a date)",
-		                    from && mlcd_parse_time(&q->from, from) ? "from" : "to");
+		                    bad);
 		return -1;
 	}
 	for (d = 0; d < MLCD_DIM_COUNT; d++) {

@@ -13,12 +13,18 @@
  * it in sessionStorage (this tab only) and sends it as Authorization:
  * Bearer on each fetch; no token is ever in a URL the server sees or logs.
  *
+ * Both answers carry a strict Content-Security-Policy: nothing is loaded
+ * from anywhere, the only script that may run is the page's own (by its
+ * SHA-256), and fetch may reach this origin only.
+ *
  * What it is not: the data (dashboard.c) or the charts (the report library).
  */
 #include "dashboard.h"
 #include "serve_error.h"
 #include "serve_internal.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char dash_css[] =
@@ -35,12 +41,14 @@ static const char dash_css[] =
     ".dash-bar button{cursor:pointer;font-weight:600}\n"
     ".signin{margin:40px auto;max-width:640px;color:var(--muted)}\n";
 
-/* The refresh loop. __EVERY__ is replaced by the setting (seconds). */
+/* The refresh loop. The same text on every page (the period comes from the body's
+ * data-refresh-s), so one hash of it, in the CSP, lets it and nothing else run. */
 static const char dash_js[] =
     "(function () {\n"
     "'use strict';\n"
-    "var every = __EVERY__, key = 'mlcost-token', busy = false, waiting = false;\n"
-    "var body = document.body, state = document.getElementById('dash-state');\n"
+    "var body = document.body, every = Number(body.getAttribute('data-refresh-s'));\n"
+    "var key = 'mlcost-token', busy = false, waiting = false;\n"
+    "var state = document.getElementById('dash-state');\n"
     "var form = document.getElementById('dash-login');\n"
     "var input = document.getElementById('dash-token');\n"
     "function token() { try { return sessionStorage.getItem(key) || ''; } "
@@ -129,14 +137,52 @@ static void page_head(mlcd_buf *b, const mlcd_server *s, int embedded)
 	              "</div>\n");
 }
 
-static void page_script(mlcd_buf *b, const mlcd_server *s)
+static void page_script(mlcd_buf *b)
 {
-	const char *at = strstr(dash_js, "__EVERY__");
-	mlcd_buf_puts(b, "<script>\n");
-	mlcd_buf_add(b, dash_js, (size_t)(at - dash_js));
-	mlcd_buf_printf(b, "%u", s->cfg->dashboard_refresh_s);
-	mlcd_buf_puts(b, at + strlen("__EVERY__"));
+	/* exactly dash_js between the tags: the CSP's hash is of that text */
+	mlcd_buf_puts(b, "<script>");
+	mlcd_buf_puts(b, dash_js);
 	mlcd_buf_puts(b, "</script>\n</body>\n</html>\n");
+}
+
+/* Base64 (RFC 4648, padded) of n bytes into out (4 * ceil(n / 3) + 1 bytes). */
+static void base64(char *out, const unsigned char *d, size_t n)
+{
+	static const char abc[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+	for (i = 0; i < n; i += 3) {
+		unsigned long v = (unsigned long)d[i] << 16 | (i + 1 < n ? d[i + 1] << 8 : 0) |
+		                  (i + 2 < n ? d[i + 2] : 0);
+		*out++ = abc[v >> 18 & 63];
+		*out++ = abc[v >> 12 & 63];
+		*out++ = i + 1 < n ? abc[v >> 6 & 63] : '=';
+		*out++ = i + 2 < n ? abc[v & 63] : '=';
+	}
+	*out = '\0';
+}
+
+static char csp[384];
+static pthread_once_t csp_once = PTHREAD_ONCE_INIT;
+
+static void make_csp(void)
+{
+	unsigned char d[MLC_SHA256_LEN];
+	char h[4 * ((MLC_SHA256_LEN + 2) / 3) + 1];
+	mlc_sha256(d, dash_js, strlen(dash_js));
+	base64(h, d, sizeof(d));
+	/* nothing loads but this origin's fetch; inline CSS and SVG; no frames, forms, <base> */
+	snprintf(csp, sizeof(csp),
+	         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src "
+	         "'sha256-%s'; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+	         "frame-ancestors 'none'",
+	         h);
+}
+
+const char *mlcd_dashboard_csp(void)
+{
+	pthread_once(&csp_once, make_csp);
+	return csp;
 }
 
 int mlcd_handle_dashboard_page(mlcd_server *s, const mlcd_request *rq, mlcd_response *rs)
@@ -150,6 +196,7 @@ int mlcd_handle_dashboard_page(mlcd_server *s, const mlcd_request *rq, mlcd_resp
 		return 0;
 	}
 	rs->content_type = "text/html; charset=utf-8";
+	rs->csp = mlcd_dashboard_csp();
 	page_head(&rs->body, s, open);
 	if (open)
 		mlcd_buf_add(&rs->body, frag, len);
@@ -161,7 +208,7 @@ int mlcd_handle_dashboard_page(mlcd_server *s, const mlcd_request *rq, mlcd_resp
 		    "may see. Open it as <code>/#token=TOKEN</code> (the part after "
 		    "<code>#</code> never leaves the browser) or enter the token above; "
 		    "it is kept for this tab only.</p></main>\n");
-	page_script(&rs->body, s);
+	page_script(&rs->body);
 	mlc_report_text_free(frag);
 	return 0;
 }
@@ -175,6 +222,7 @@ int mlcd_handle_dashboard_fragment(mlcd_server *s, const mlcd_request *rq, mlcd_
 		return 0;
 	}
 	rs->content_type = "text/html; charset=utf-8";
+	rs->csp = mlcd_dashboard_csp(); /* no script in it: opened alone, none runs */
 	mlcd_buf_add(&rs->body, frag, len);
 	mlc_report_text_free(frag);
 	return 0;

@@ -36,6 +36,7 @@ typedef struct ingest {
 	int64_t now;
 	mlcd_event *evs;
 	size_t n, cap, max;
+	size_t arena_hint; /* the first block's size: the strings come from the body */
 	arena_block *arena;
 	mlcd_buf failed; /* the items of "failed", comma separated */
 	size_t nfailed, reasons[MLCD_REJECT_COUNT];
@@ -56,7 +57,9 @@ static char *arena_dup(ingest *in, const char *s)
 		return NULL;
 	n = strlen(s) + 1;
 	if (!b || b->cap - b->used < n) {
-		size_t cap = n > 65536 ? n : 65536;
+		size_t cap = b ? 65536 : in->arena_hint;
+		if (cap < n)
+			cap = n;
 		if (!(b = malloc(sizeof(*b) + cap)))
 			return NULL;
 		b->next = in->arena, b->used = 0, b->cap = cap;
@@ -271,6 +274,9 @@ int mlcd_handle_events_async(mlcd_server *s, const mlcd_request *rq, mlcd_respon
 	in->live = mlcd_live_acquire(s);
 	in->token = rq->token, in->catalog = in->live->catalog, in->rs = rs, in->as = *as;
 	in->now = (int64_t)rq->now, in->max = s->cfg->max_events_per_request;
+	/* every text of an event is a JSON string of the body, quotes included, so the body's size
+	 * bounds them all, NULs included: a single-event POST needs no 64 KiB block */
+	in->arena_hint = rq->body_len < 65536 - 64 ? rq->body_len + 64 : 65536;
 	mlcd_buf_init(&in->failed, MLCD_RESPONSE_MAX / 2);
 	if (collect(in, rq, rs))
 		goto done;

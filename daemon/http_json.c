@@ -4,6 +4,7 @@
  * writers. See http_json.h.
  */
 #include "http_json.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -88,32 +89,6 @@ void mlcd_buf_printf(mlcd_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-/* Length of a valid UTF-8 sequence at s (1-4), or 0. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-	unsigned cp;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0; /* also stops at the NUL */
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 void mlcd_json_str(mlcd_buf *b, const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -141,7 +116,7 @@ void mlcd_json_str(mlcd_buf *b, const char *s)
 			snprintf(esc, sizeof(esc), "\\u%04x", *u);
 			mlcd_buf_add(b, esc, 6);
 			u++;
-		} else if ((n = utf8_len(u)) != 0) {
+		} else if ((n = mlcd_utf8_len(u, 4)) != 0) { /* a NUL ends a sequence */
 			mlcd_buf_add(b, (const char *)u, n);
 			u += n;
 		} else {

@@ -30,6 +30,7 @@ void mlcd_response_error(mlcd_response *rs, unsigned status, const char *fmt, ..
 	va_end(ap);
 	rs->status = status;
 	rs->content_type = "application/json";
+	rs->csp = NULL;
 	mlcd_buf_reset(&rs->body);
 	mlcd_buf_puts(&rs->body, "{\"error\":");
 	mlcd_json_str(&rs->body, msg);

@@ -35,6 +35,7 @@ typedef struct mlcd_request {
 typedef struct mlcd_response {
 	unsigned status;
 	const char *content_type; /* default application/json */
+	const char *csp;          /* Content-Security-Policy of an HTML answer, or NULL */
 	mlcd_buf body;
 	char retry_after[MLCD_MAX_HEADER_VALUE]; /* 429: seconds, or "" */
 	char allow[MLCD_MAX_HEADER_VALUE];       /* 405: methods, or "" */
@@ -47,7 +48,7 @@ typedef struct mlcd_response {
 void mlcd_response_init(mlcd_response *rs);
 void mlcd_response_free(mlcd_response *rs);
 
-/* status and {"error":"message"} (the body is replaced). */
+/* status and {"error":"message"} (the body is replaced; JSON, so no CSP). */
 void mlcd_response_error(mlcd_response *rs, unsigned status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -40,7 +40,9 @@ const char *mlcd_metrics_route_name(int route)
 {
 	static const char *const names[] = {
 	    "/v1/events", "/v1/costs", "/v1/budgets", "/v1/budgets/check",
-	    "/metrics",   "/healthz",  "other"};
+	    "/metrics",   "/healthz",  "/",           "/v1/dashboard/fragment",
+	    "other"};
+	_Static_assert(sizeof(names) / sizeof(names[0]) == MLCD_ROUTE_COUNT, "a name per route");
 	return route >= 0 && route < MLCD_ROUTE_COUNT ? names[route] : "other";
 }
 

@@ -27,7 +27,9 @@ enum {
 	MLCD_ROUTE_BUDGET_CHECK,
 	MLCD_ROUTE_METRICS,
 	MLCD_ROUTE_HEALTHZ,
-	MLCD_ROUTE_OTHER, /* 404, 405 and requests refused before routing */
+	MLCD_ROUTE_DASHBOARD,          /* GET /, the page */
+	MLCD_ROUTE_DASHBOARD_FRAGMENT, /* GET /v1/dashboard/fragment, its refreshes */
+	MLCD_ROUTE_OTHER,              /* 404, 405 and requests refused before routing */
 	MLCD_ROUTE_COUNT
 };
 

@@ -7,6 +7,7 @@
  * connections, requests in flight finish, the engine compacts and
  * closes). See serve.h.
  */
+#include "dashboard.h"
 #include "serve.h"
 #include "serve_error.h"
 #include "serve_internal.h"
@@ -19,12 +20,9 @@
 
 void mlcd_log(const char *fmt, ...)
 {
-	char line[1200], stamp[32];
-	time_t now = time(NULL);
-	struct tm tm;
+	char line[1200], stamp[MLC_TIME_FORMAT_MAX];
 	va_list ap;
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	mlc_time_format(stamp, sizeof(stamp), (int64_t)time(NULL));
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
@@ -34,9 +32,7 @@ void mlcd_log(const char *fmt, ...)
 
 void mlcd_serve_hash_token(char *out, const char *token, size_t len)
 {
-	unsigned char d[MLCD_SHA256_LEN];
-	mlcd_sha256_buf(d, token, len);
-	mlcd_hex(out, d, MLCD_SHA256_LEN);
+	mlc_sha256_hex(out, token, len);
 }
 
 static void reload(mlcd_server *s)
@@ -68,6 +64,7 @@ static int open_engine(mlcd_server *s)
 	ec.refresh_interval_ms = c->refresh_interval_ms;
 	ec.dedup_window_s = c->dedup_window_s;
 	ec.wal_segment_bytes = c->wal_segment_bytes;
+	ec.wal_preallocate = c->wal_preallocate;
 	ec.replica = c->replica;
 	ec.dedup_max_ids = c->dedup_max_ids;
 	ec.max_cells = c->max_cells;
@@ -158,6 +155,7 @@ int mlcd_serve_run(const mlcd_config *cfg)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	signal(SIGPIPE, SIG_IGN);
+	mlcd_dashboard_csp(); /* the page script's hash, once, before any request asks for it */
 	if ((rc = mlcd_metrics_new(&s.metrics)) != 0 ||
 	    (rc = mlcd_auth_new(&s.auth, cfg->tokens, cfg->ntokens)) != 0 ||
 	    (rc = mlcd_live_load(&s.live, cfg)) != 0 || (rc = open_engine(&s)) != 0 ||

@@ -20,8 +20,8 @@ const mlcd_route mlcd_routes[] = {
     {"GET", "/healthz", 0, MLCD_ROUTE_HEALTHZ, mlcd_handle_healthz},
     /* the dashboard page holds no data without a token (an open server's embeds it); its
      * script fetches the fragment with the token (docs/serve.md, "Dashboard") */
-    {"GET", "/", 0, MLCD_ROUTE_OTHER, mlcd_handle_dashboard_page},
-    {"GET", "/v1/dashboard/fragment", MLCD_SCOPE_READ, MLCD_ROUTE_OTHER,
+    {"GET", "/", 0, MLCD_ROUTE_DASHBOARD, mlcd_handle_dashboard_page},
+    {"GET", "/v1/dashboard/fragment", MLCD_SCOPE_READ, MLCD_ROUTE_DASHBOARD_FRAGMENT,
      mlcd_handle_dashboard_fragment},
 };
 const size_t mlcd_nroutes = sizeof(mlcd_routes) / sizeof(mlcd_routes[0]);

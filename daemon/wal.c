@@ -94,23 +94,38 @@ static int list_segments(mlcd_wal *w)
 	return rc;
 }
 
-/* Scan one segment, cut what follows its first bad record. */
+static int all_zero(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+/* Scan one segment, cut what follows its first bad record. *zeroed: 1 when what follows the
+ * records is all zeros (the unused end of a zero-filled segment), which is kept. */
 static int recover_segment(mlcd_wal *w, wal_segment *s, uint64_t *last, mlcd_wal_record_fn fn,
-                           void *ctx, mlcd_wal_recovery *rep)
+                           void *ctx, mlcd_wal_recovery *rep, int *zeroed)
 {
 	int fd = mlcd_wal__open_segment(w, s->first, O_RDWR), rc = 0;
 	void *map = NULL;
-	size_t good = 0;
+	size_t good = 0, mapped = (size_t)s->size;
+	*zeroed = 0;
 	if (fd < 0)
 		return io_fail("open segment", w->o.dir);
-	if (s->size > 0) {
-		map = mmap(NULL, (size_t)s->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (mapped > 0) {
+		map = mmap(NULL, mapped, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map == MAP_FAILED) {
 			close(fd);
 			return io_fail("map segment", w->o.dir);
 		}
-		rc = mlcd_wal_scan(&good, last, NULL, map, (size_t)s->size, *last, fn, ctx);
-		munmap(map, (size_t)s->size);
+		rc = mlcd_wal_scan(&good, last, NULL, map, mapped, *last, fn, ctx);
+		if (rc == 0 && good < mapped &&
+		    all_zero((const unsigned char *)map + good, mapped - good)) {
+			*zeroed = 1;
+			s->size = good;
+		}
+		munmap(map, mapped);
 	}
 	if (rc == 0 && good < s->size) {
 		rep->cut_bytes += s->size - good;
@@ -140,9 +155,9 @@ static int recover(mlcd_wal *w, mlcd_wal_record_fn fn, void *ctx, mlcd_wal_recov
 {
 	count_ctx cc = {fn, ctx, 0};
 	uint64_t last = 0;
-	int rc = list_segments(w);
+	int rc = list_segments(w), zeroed = 0;
 	for (size_t i = 0; i < w->nsegs && rc == 0; i++)
-		rc = recover_segment(w, &w->segs[i], &last, count_record, &cc, rep);
+		rc = recover_segment(w, &w->segs[i], &last, count_record, &cc, rep, &zeroed);
 	if (rc != 0)
 		return rc;
 	rep->records = cc.n;
@@ -156,8 +171,12 @@ static int recover(mlcd_wal *w, mlcd_wal_record_fn fn, void *ctx, mlcd_wal_recov
 			return io_fail("create segment", w->o.dir);
 		return add_segment(w, w->next_seq, 0);
 	}
-	w->fd = mlcd_wal__open_segment(w, w->segs[w->nsegs - 1].first, O_WRONLY | O_APPEND);
-	return w->fd < 0 ? io_fail("open segment", w->o.dir) : 0;
+	/* writes go on at the end of the records: inside the file when it was zero-filled */
+	w->fd = mlcd_wal__open_segment(w, w->segs[w->nsegs - 1].first, O_WRONLY);
+	if (w->fd < 0 || lseek(w->fd, (off_t)w->segs[w->nsegs - 1].size, SEEK_SET) < 0)
+		return io_fail("open segment", w->o.dir);
+	w->cur_zeroed = zeroed; /* of the last segment */
+	return 0;
 }
 
 /* ---- the writer ------------------------------------------------------------------------ */
@@ -169,15 +188,22 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A new segment named first; the old one was synced with its last write. */
+/* A new segment named first (the spare when one is ready); the old one was synced with its
+ * last write. */
 static int roll(mlcd_wal *w, uint64_t first)
 {
-	int fd = mlcd_wal__open_segment(w, first, O_WRONLY | O_CREAT | O_EXCL | O_APPEND), rc;
-	/* the directory entry must be durable before records in it count */
-	if (fd < 0 || fsync(w->dirfd) != 0) {
-		if (fd >= 0)
-			close(fd);
-		return io_fail("create segment", w->o.dir);
+	int fd = -1, rc = mlcd_wal__spare_take(&fd, w, first);
+	if (rc < 0)
+		return rc;
+	w->cur_zeroed = rc == 1;
+	if (rc == 0) {
+		fd = mlcd_wal__open_segment(w, first, O_WRONLY | O_CREAT | O_EXCL);
+		/* the directory entry must be durable before records in it count */
+		if (fd < 0 || fsync(w->dirfd) != 0) {
+			if (fd >= 0)
+				close(fd);
+			return io_fail("create segment", w->o.dir);
+		}
 	}
 	pthread_mutex_lock(&w->mu);
 	rc = add_segment(w, first, 0);
@@ -200,7 +226,10 @@ static int write_out(mlcd_wal *w, const unsigned char *p, size_t n, uint64_t fir
 	pthread_mutex_lock(&w->mu);
 	size = w->segs[w->nsegs - 1].size;
 	pthread_mutex_unlock(&w->mu);
-	if (size > 0 && size + n > w->o.segment_bytes && (rc = roll(w, first)) != 0)
+	/* a segment that grows as it is written is left as soon as a zero-filled one is ready */
+	if (size > 0 &&
+	    (size + n > w->o.segment_bytes || (!w->cur_zeroed && mlcd_wal__spare_is_ready(w))) &&
+	    (rc = roll(w, first)) != 0)
 		return rc;
 	while (n > 0) {
 		ssize_t k = write(w->fd, p, n);
@@ -326,6 +355,8 @@ static int init_sync(mlcd_wal *w)
 	pthread_cond_init(&w->work, NULL);
 	pthread_cond_init(&w->done, NULL);
 	pthread_cond_init(&w->room, NULL);
+	pthread_mutex_init(&w->spare_mu, NULL);
+	pthread_cond_init(&w->spare_cv, NULL);
 	return 0;
 }
 
@@ -356,7 +387,8 @@ int mlcd_wal_open(mlcd_wal **out, const mlcd_wal_options *o, mlcd_wal_record_fn 
 	w->started = 0;
 	if (!o->dir)
 		rc = mlcd__error_set(MLC_EINVAL, "no log directory");
-	else if ((rc = open_dir(w)) == 0 && (rc = recover(w, fn, ctx, rep)) == 0) {
+	else if ((rc = open_dir(w)) == 0 && (rc = recover(w, fn, ctx, rep)) == 0 &&
+	         (rc = mlcd_wal__spare_start(w)) == 0) {
 		if (pthread_create(&w->thread, NULL, writer_main, w) != 0)
 			rc = mlcd__error_set(MLC_ERROR, "cannot start the log writer");
 		else
@@ -381,6 +413,7 @@ void mlcd_wal_close(mlcd_wal *w)
 		pthread_mutex_unlock(&w->mu);
 		pthread_join(w->thread, NULL);
 	}
+	mlcd_wal__spare_stop(w);
 	if (w->fd >= 0)
 		close(w->fd);
 	if (w->lockfd >= 0)
@@ -392,6 +425,8 @@ void mlcd_wal_close(mlcd_wal *w)
 	pthread_cond_destroy(&w->work);
 	pthread_cond_destroy(&w->done);
 	pthread_cond_destroy(&w->room);
+	pthread_mutex_destroy(&w->spare_mu);
+	pthread_cond_destroy(&w->spare_cv);
 	free(w->buf[0]);
 	free(w->buf[1]);
 	free(w->rd_buf);
@@ -533,4 +568,9 @@ void mlcd_wal_get_stats(mlcd_wal_stats *out, mlcd_wal *w)
 	out->last_seq = w->appended;
 	out->failed = w->failed;
 	pthread_mutex_unlock(&w->mu);
+	pthread_mutex_lock(&w->spare_mu);
+	out->preallocated = w->n_preallocated;
+	out->spare_ready = w->spare_ready;
+	out->spare_failed = w->spare_failed;
+	pthread_mutex_unlock(&w->spare_mu);
 }

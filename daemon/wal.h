@@ -14,6 +14,15 @@
  * caller whose records are durable, so one sync covers all the callers
  * that were waiting at that moment (group commit). A segment rolls when
  * the next write would take it past the segment size.
+ * With `preallocate`, a thread keeps the next segment ready ahead of time,
+ * zero-filled and synced (wal-spare.log; wal_spare.c), and a roll renames
+ * it into place: records then overwrite zeros inside the file instead of
+ * growing it, so an fdatasync writes the data alone, without the inode's
+ * new size (one disk write per sync instead of two; on a busy disk about
+ * twice as many syncs a second, bench/README-serve.md). A segment that was
+ * not zero-filled (the first one, or one opened when no spare was ready)
+ * is left for the spare as soon as one is ready. Zeros after the last
+ * record of a segment are its unused end, not a bad tail.
  *
  * Opening recovers: every segment is read in order, each record checked
  * (length, CRC, seq order); at the first bad record the rest of that
@@ -41,6 +50,7 @@ typedef struct mlcd_wal_options {
 	unsigned group_commit_us; /**< the writer waits this long to gather more; 0 none */
 	size_t buffer_bytes;      /**< appends wait when this much is unwritten; 0 = 16 MiB */
 	uint64_t min_seq;         /**< the first seq given is above this (a stored position) */
+	int preallocate;          /**< zero-fill segments ahead (with fsync only: see above) */
 } mlcd_wal_options;
 
 /** What recovery found. */
@@ -55,7 +65,10 @@ typedef struct mlcd_wal_stats {
 	uint64_t bytes, records, syncs, segments;
 	double sync_seconds; /**< time spent in fdatasync */
 	uint64_t durable_seq, last_seq;
-	int failed; /**< a write or sync failed: every append fails from then on */
+	int failed;            /**< a write or sync failed: every append fails from then on */
+	uint64_t preallocated; /**< segments written into zero-filled (a spare taken) */
+	int spare_ready;       /**< a zero-filled spare is waiting for the next roll */
+	int spare_failed;      /**< preparing a spare failed: segments grow as they are written */
 } mlcd_wal_stats;
 
 /** Called for each good record in order; non-zero stops and is returned. */

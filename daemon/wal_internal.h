@@ -39,6 +39,14 @@ struct mlcd_wal {
 	uint64_t n_bytes, n_records, n_syncs;
 	double sync_seconds;
 
+	/* the spare segment (wal_spare.c), under spare_mu; spare_ready also read atomically */
+	pthread_mutex_t spare_mu;
+	pthread_cond_t spare_cv;
+	pthread_t spare_thread;
+	int spare_started, spare_ready, spare_stop, spare_failed;
+	int cur_zeroed; /* the segment being written was zero-filled ahead (the writer's) */
+	uint64_t n_preallocated;
+
 	/* the reader's position (compaction), under rd_mu */
 	pthread_mutex_t rd_mu;
 	unsigned char *rd_buf;
@@ -49,5 +57,15 @@ struct mlcd_wal {
 void mlcd_wal__name(char *out, size_t cap, uint64_t first);
 /* Open the segment named by first for reading (relative to the directory). */
 int mlcd_wal__open_segment(mlcd_wal *w, uint64_t first, int flags);
+
+/* The spare (wal_spare.c). Start: keep a finished spare of the right size, remove anything
+ * else, start the thread that prepares one (only with o.preallocate and o.fsync). Stop: join it. */
+int mlcd_wal__spare_start(mlcd_wal *w);
+void mlcd_wal__spare_stop(mlcd_wal *w);
+/* 1 and *out_fd (open for writing at offset 0, named and durable as segment first) when a
+ * spare was ready; 0 when none was (nothing done); MLC_EIO. The writer's, at a roll. */
+int mlcd_wal__spare_take(int *out_fd, mlcd_wal *w, uint64_t first);
+/* Is there a spare to roll to? (no lock) */
+int mlcd_wal__spare_is_ready(mlcd_wal *w);
 
 #endif

@@ -8,7 +8,11 @@
 # (dashboard_refresh_s: 1, a virtual-time budget of several seconds). Then more
 # events: the fragment endpoint shows them, and so does the page. Also: the
 # page without a token holds no data, the fragment needs scope read, a
-# team-limited token sees its teams only. Exit 77 without chromium.
+# team-limited token sees its teams only; the HTML answers carry a strict
+# Content-Security-Policy whose script hash is the page's script (no console
+# error proves it lets the page work), every answer nosniff, and /metrics
+# counts the page and the fragment under their own routes. Exit 77 without
+# chromium.
 # MLC_DASHBOARD_SHOT=FILE keeps a screenshot (docs/img/dashboard.png is made so).
 # usage: serve_dashboard.sh MLCOST SOURCE_DIR
 set -u
@@ -66,9 +70,28 @@ grep -q 'text/html' "$TMP/headers" || fail "GET /: not HTML"
 grep -q 'chart-metered' "$TMP/body" && fail "GET / without a token shows data"
 grep -q '<script>' "$TMP/body" || fail "GET /: no script"
 grep -Eq 'src=|href="http|<link' "$TMP/body" && fail "GET /: an external asset"
+# a strict CSP on the HTML answers: its script-src names the SHA-256 of the page's one inline
+# script (computed here from the body), and nothing else may load; nosniff on every answer
+python3 - "$TMP/headers" "$TMP/body" <<'P' || fail "GET /: Content-Security-Policy"
+import base64, hashlib, re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+page = open(sys.argv[2], encoding="utf-8").read()
+csp = re.findall(r"(?im)^content-security-policy: (.*?)\r?$", h)
+scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+assert len(csp) == 1 and len(scripts) == 1, (csp, len(scripts))
+want = "'sha256-%s'" % base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+d = dict((p.split(" ", 1) + [""])[:2] for p in (x.strip() for x in csp[0].split(";")))
+assert d == {"default-src": "'none'", "style-src": "'unsafe-inline'", "img-src": "data:",
+             "script-src": want, "connect-src": "'self'", "base-uri": "'none'",
+             "form-action": "'none'", "frame-ancestors": "'none'"}, (d, want)
+assert re.search(r"(?im)^x-content-type-options: nosniff\r?$", h), "no nosniff"
+P
 expect 401 GET /v1/dashboard/fragment ""
+grep -qi '^x-content-type-options: nosniff' "$TMP/headers" || fail "a 401: no nosniff"
+grep -qi '^content-security-policy' "$TMP/headers" && fail "a JSON answer has the page's CSP"
 expect 403 GET /v1/dashboard/fragment ingest-secret
 expect 200 GET /v1/dashboard/fragment search-secret
+grep -qi '^content-security-policy: default-src' "$TMP/headers" || fail "the fragment: no CSP"
 grep -q '>m2<' "$TMP/body" && fail "a team-limited token sees team ads' model m2"
 grep -q '>m1<' "$TMP/body" || fail "the search token does not see m1"
 
@@ -106,6 +129,21 @@ expect 200 GET "/v1/costs?group_by=model&from=$FROM&to=$TO" reader-secret
 cp "$TMP/body" "$TMP/models.json"
 page second "$URL/#token=reader-secret"
 python3 "$DOM" check "$TMP/second.dom" "$TMP" 2 || fail "the dashboard's DOM after more events"
+
+# the page and its refreshes are counted under routes of their own, not "other": the
+# headless loads above made at least 2 pages and 2 refreshes each, all 200
+expect 200 GET /metrics reader-secret
+python3 - "$TMP/body" <<'P' || fail "the dashboard's routes in /metrics: $(grep route= "$TMP/body")"
+import re, sys
+m = open(sys.argv[1]).read()
+def n(route, code):
+    x = re.search(r'^mlcost_http_requests_total\{route="%s",code="%s"\} (\d+)$' % (route, code), m, re.M)
+    return int(x.group(1)) if x else 0
+assert n("/", 200) >= 3, n("/", 200)  # curl's, and the two headless pages
+assert n("/v1/dashboard/fragment", 200) >= 6, n("/v1/dashboard/fragment", 200)
+assert n("/v1/dashboard/fragment", 401) == 1 and n("/v1/dashboard/fragment", 403) == 1
+assert not re.search(r'route="other"', m), "something was counted as other"
+P
 
 stop_server
 [ "$STOP_STATUS" = 0 ] || fail "the server exited $STOP_STATUS"

@@ -4,7 +4,8 @@
 # /v1/budgets; a broken file leaves the budgets in force and is logged);
 # SIGTERM stops accepting connections at once, lets a request in flight (a
 # slow upload) finish with its 200, exits 0, and the events it acknowledged
-# are in the totals after a restart.
+# are in the totals after a restart. Also: the warning of an open server
+# names the port it is bound to.
 # usage: serve_signals.sh MLCOST SOURCE_DIR
 set -u
 M=$1 SRC=$2
@@ -22,6 +23,9 @@ wal_dir: wal
 budgets: budgets.yaml
 Y
 start_server "$TMP/serve.yaml"
+# an open server says so at start, with the port it is bound to (listen asks for port 0)
+grep -q "warning: no tokens configured: anyone who can reach 127.0.0.1:$PORT may" "$TMP/log" ||
+  fail "the open-server warning does not name the bound port $PORT"
 expect 200 POST /v1/events "" -d '{"id":"h1","model":"m","cost_usd":"4"}'
 expect 200 GET /v1/budgets ""
 [ "$(jget '[(b["amount"], b["used"], b["ratio"]) for b in j["budgets"]]')" = "[('10', '4', 0.4)]" ] ||

@@ -346,7 +346,7 @@ static void test_doc_table(void **state)
 	fclose(f);
 	for (p = buf; (p = strstr(p, "\n| `")) != NULL; p++)
 		rows++;
-	assert_int_equal(rows, 27); /* one per setting */
+	assert_int_equal(rows, 28); /* one per setting */
 	assert_non_null(strstr(buf, "| `max_body_bytes` | bytes | `8MiB` | 1024 – 1GiB |"));
 	assert_non_null(
 	    strstr(buf, "| `catalogs` | list | `[builtin:seed,builtin:gpu-2026-02]` |"));

@@ -40,6 +40,10 @@ static void test_server_families(void **state)
 	mlcd_metrics_request(m, MLCD_ROUTE_EVENTS, 200, 0.0004);
 	mlcd_metrics_request(m, MLCD_ROUTE_EVENTS, 503, 20);
 	mlcd_metrics_request(m, MLCD_ROUTE_OTHER, 404, 0.0001);
+	/* the dashboard's page and its refreshes are routes of their own, not "other" */
+	mlcd_metrics_request(m, MLCD_ROUTE_DASHBOARD, 200, 0.002);
+	mlcd_metrics_request(m, MLCD_ROUTE_DASHBOARD_FRAGMENT, 200, 0.004);
+	mlcd_metrics_request(m, MLCD_ROUTE_DASHBOARD_FRAGMENT, 401, 0.0001);
 	mlcd_metrics_request(m, 99, 999, 0); /* out of range: route other, no status */
 	mlcd_metrics_reject(m, MLCD_REJECT_PRICING, 3);
 	mlcd_metrics_reload(m, 1);
@@ -57,6 +61,15 @@ static void test_server_families(void **state)
 	has_line(&b, "mlcost_http_requests_total{route=\"/v1/events\",code=\"200\"} 2");
 	has_line(&b, "mlcost_http_requests_total{route=\"/v1/events\",code=\"503\"} 1");
 	has_line(&b, "mlcost_http_requests_total{route=\"other\",code=\"404\"} 1");
+	has_line(&b, "mlcost_http_requests_total{route=\"/\",code=\"200\"} 1");
+	has_line(&b, "mlcost_http_requests_total{route=\"/v1/dashboard/fragment\",code=\"200\"} 1");
+	has_line(&b, "mlcost_http_requests_total{route=\"/v1/dashboard/fragment\",code=\"401\"} 1");
+	has_line(&b, "mlcost_http_request_duration_seconds_count{route=\"/\"} 1");
+	/* 0.004 + 0.0001 */
+	has_line(&b, "mlcost_http_request_duration_seconds_sum{route=\"/v1/dashboard/fragment\"} "
+	             "0.004100000");
+	/* "other": the 404 and the out-of-range request */
+	has_line(&b, "mlcost_http_request_duration_seconds_count{route=\"other\"} 2");
 	/* 0.0004 s is in every bucket from 0.0005, 0.003 s from 0.005, 20 s only in +Inf */
 	has_line(
 	    &b,

@@ -4,8 +4,9 @@
  * input is the content of a segment file as a crash or a bad disk could
  * leave it. Recovery must not crash, must pass only records that scan
  * good, and must leave the file cut to a prefix that scans good to its
- * end; every payload it passes goes through the event decoder, and an
- * event that decodes must encode back to the same bytes.
+ * end, or to one followed by zeros only (a zero-filled segment's unused end); every payload it
+ * passes goes through the event decoder, and an event that decodes must encode back to the same
+ * bytes.
  *
  * The scan and decoder see every input; the whole recovery (a file, a
  * log opened on it) one in eight, as it is a hundred times slower.
@@ -34,7 +35,8 @@ static int check(uint64_t seq, const unsigned char *p, size_t len, void *ctx)
 	return 0;
 }
 
-/* The file after recovery scans good to its end. */
+/* The file after recovery scans good up to where only zeros follow (the unused end of a
+ * zero-filled segment, which recovery keeps). */
 static void check_file(void)
 {
 	static unsigned char buf[1 << 20];
@@ -46,8 +48,9 @@ static void check_file(void)
 	n = (size_t)read(fd, buf, sizeof(buf));
 	close(fd);
 	mlcd_wal_scan(&good, &last, NULL, buf, n, 0, NULL, NULL);
-	if (good != n)
-		abort();
+	for (size_t i = good; i < n; i++)
+		if (buf[i])
+			abort();
 }
 
 static void cleanup(void)
