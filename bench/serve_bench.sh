@@ -9,6 +9,8 @@
 #   (a) batched ingest: 1000 NDJSON events per POST      -> events/s
 #   (b) single-event POSTs                                -> req/s, p50, p99
 #   (b') the same on a server with fsync: false (what the disk's sync costs)
+#   (b'') single-event POSTs open-loop at fixed offered rates (bench/openloop.c,
+#        what wrk2 does): latency at 10k and 20k req/s, not under saturation
 #   (c) GET /v1/budgets/check?model=...  vs nginx's 200  -> req/s, p99
 #   (d) the client API: bench/meter_client_bench.c        -> recorded/s, acked/s, drops
 # nginx gets the same requests (the same bodies for (a) and (b), which it
@@ -26,6 +28,7 @@
 # env:   RUNS (3)  DURATION (10, seconds per wrk phase)  SERVE_THREADS (8)
 #        CONN_BATCH (16)  CONN_SINGLE (64)  CONN_GET (32)  WRK_THREADS (2)
 #        CLIENT_EVENTS (200000)  NGINX_WORKERS (2)  FSYNC_OFF (1: also (b) with fsync: false)
+#        OPEN_RATES ("10000 20000": offered req/s of (b''); "" skips it)  CONN_OPEN (64)
 #        MLCOST (a built mlcost; default: build into BUILD_DIR, /tmp/build-bench-serve)
 #        BENCH_DIR (scratch on a real disk: fsync must mean something;
 #        default mktemp -d /var/tmp/mlc-serve-bench.XXXXXX; removed at the end)
@@ -36,6 +39,7 @@ CONN_BATCH=${CONN_BATCH:-16} CONN_SINGLE=${CONN_SINGLE:-64} CONN_GET=${CONN_GET:
 WRK_THREADS=${WRK_THREADS:-2} CLIENT_EVENTS=${CLIENT_EVENTS:-200000}
 NGINX_WORKERS=${NGINX_WORKERS:-2} BUILD_DIR=${BUILD_DIR:-/tmp/build-bench-serve}
 FSYNC_OFF=${FSYNC_OFF:-1}
+OPEN_RATES=${OPEN_RATES-10000 20000} CONN_OPEN=${CONN_OPEN:-64}
 for tool in wrk nginx curl python3 bc pkg-config cc; do
   command -v $tool >/dev/null 2>&1 || [ -x /usr/sbin/$tool ] ||
     { echo "serve_bench: $tool not found (Debian: wrk, nginx, curl, python3, bc, pkg-config)" >&2; exit 1; }
@@ -57,6 +61,8 @@ LIBDIR=$(dirname "$M")
 cc -O2 -std=c11 -D_DEFAULT_SOURCE -I"$SRC/include" "$SRC/bench/meter_client_bench.c" \
   "$LIBDIR/libmlcost.a" $(pkg-config --libs libfyaml jansson libisal libzstd zlib sqlite3 libpq libcurl) \
   -lpthread -lm -o "$TMP/meter_client_bench" || fail "building meter_client_bench"
+cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra "$SRC/bench/openloop.c" -o "$TMP/openloop" ||
+  fail "building openloop"
 
 # ---- nginx: a static 200 on loopback, as the current user, everything under $TMP/nginx ------
 NPORT=$(free_port)
@@ -152,6 +158,22 @@ wrk_phase() {
   say "  $case $target: ${line#mlc_result }"
 }
 field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; } # KEY LINE
+# open_phase RUN TARGET URL RATE [TOKEN]: openloop at RATE; its mlc_result line goes to $RES and
+# what the server acknowledged (warmup included) to $OPEN_OK
+open_phase() {
+  run=$1 target=$2 url=$3 rate=$4 otoken=${5:-}
+  set -- --url "$url" --rate "$rate" --duration "$DURATION" --warmup 1 --connections "$CONN_OPEN" \
+    --method POST --id-prefix "o$run$(printf %.1s "$target")$rate$$"
+  [ -n "$otoken" ] && set -- "$@" --header "Authorization: Bearer $otoken"
+  "$TMP/openloop" "$@" >"$TMP/open.out" 2>"$TMP/open.err"
+  st=$?
+  line=$(grep '^mlc_result ' "$TMP/open.out") ||
+    fail "openloop $target $rate: $(cat "$TMP/open.out" "$TMP/open.err")"
+  [ $st = 0 ] || say "  openloop $target $rate exited $st: $(tail -n 2 "$TMP/open.err")"
+  echo "run=$run case=open$rate target=$target ${line#mlc_result }" >>"$RES"
+  say "  open $rate $target: ${line#mlc_result }"
+  OPEN_OK=$(sed -n 's/.*ok_with_warmup=\([0-9]*\).*/\1/p' "$TMP/open.err")
+}
 
 say "$(nproc) cores; wrk -t$WRK_THREADS; mlcost serve threads: $SERVE_THREADS; nginx workers: $NGINX_WORKERS"
 r=1
@@ -182,6 +204,14 @@ while [ "$r" -le "$RUNS" ]; do
   echo "run=$r case=wal_single syncs=$((s2 - syncs)) sync_seconds=$(echo "$ss2 - $sync_s" | bc)" >>"$RES"
   wrk_phase $r single nginx "$NURL/v1/events" events.lua "$CONN_SINGLE" MLC_BATCH=1
   drain "single POSTs" >/dev/null
+
+  # (b'') the same open-loop at fixed offered rates: latency as clients arriving at that rate see it
+  for rate in $OPEN_RATES; do
+    open_phase $r mlcost "$URL/v1/events" "$rate" "$TOKEN"
+    acked=$((acked + OPEN_OK)) slack=$((slack + CONN_OPEN))
+    open_phase $r nginx "$NURL/v1/events" "$rate"
+    drain "open-loop POSTs" >/dev/null
+  done
 
   # (b') the same against a second server with fsync: false (acknowledged events then
   # survive kill -9, not a power cut): what the sync costs, and what the rest costs
@@ -280,6 +310,18 @@ if any(r.get("case") == "single_nosync" for r in rows):
           "| %.0f | %.2f | (no target: shows the sync's share) |"
           % (conns("single"), s0, med("single_nosync", "mlcost", "p50_ms"),
              med("single_nosync", "mlcost", "p99_ms"), sn, s0 / sn))
+for case in sorted({r["case"] for r in rows if r.get("case", "").startswith("open")},
+                   key=lambda c: int(c[4:])):
+    rate = int(case[4:])
+    sel = lambda t: [r for r in rows if r.get("case") == case and r.get("target") == t]
+    print("| (b'') single-event POSTs open-loop at %d/s offered, %s connections: req/s; p50 / p99 "
+          "(p99.9; worst lateness of the generator) | %.0f; %.2f / **%.2f ms** (%.2f; %.1f ms) "
+          "| %.0f; %.2f / %.2f ms (%.2f; %.1f ms) | | p99 < 5 ms |"
+          % (rate, sel("mlcost")[0]["connections"], med(case, "mlcost", "rps"),
+             med(case, "mlcost", "p50_ms"), med(case, "mlcost", "p99_ms"),
+             med(case, "mlcost", "p999_ms"), med(case, "mlcost", "late_max_ms"),
+             med(case, "nginx", "rps"), med(case, "nginx", "p50_ms"), med(case, "nginx", "p99_ms"),
+             med(case, "nginx", "p999_ms"), med(case, "nginx", "late_max_ms")))
 c, cn = med("check", "mlcost", "rps"), med("check", "nginx", "rps")
 print("| (c) GET /v1/budgets/check vs static GET, -c%s: req/s | %.0f | %.0f | %.2f | >= 0.5 x nginx |"
       % (conns("check"), c, cn, c / cn))
