@@ -60,11 +60,7 @@ int mlc_time_parse(int64_t *out, const char *s, size_t len)
 	return 0;
 }
 
-/* Far below any real time, and far above where util's day arithmetic overflows
- * (within a day of INT64_MIN). */
-#define TIME_MIN (-((int64_t)1 << 62))
-
 size_t mlc_time_format(char *out, size_t cap, int64_t t)
 {
-	return mlcu_time_format(cap ? out : NULL, cap, t < TIME_MIN ? TIME_MIN : t);
+	return mlcu_time_format(cap ? out : NULL, cap, t);
 }

@@ -226,10 +226,12 @@ int64_t mlcu_time_bucket(int64_t t, mlcu_bucket b)
 
 size_t mlcu_time_format(char *out, size_t cap, int64_t t)
 {
-	int64_t days = floor_div(t, SECS_PER_DAY), y;
-	int64_t rem = t - days * SECS_PER_DAY;
+	/* remainder first: days * SECS_PER_DAY would overflow within a day of INT64_MIN */
+	int64_t days = t / SECS_PER_DAY, rem = t % SECS_PER_DAY, y;
 	unsigned m, d;
 	int n;
+	if (rem < 0)
+		rem += SECS_PER_DAY, days--;
 	mlcu_civil_from_days(days, &y, &m, &d);
 	n = snprintf(out, cap, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y, m, d,
 	             (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
