@@ -75,6 +75,11 @@ size_t cli_list(const cli_args *a, const char *name, const char *const **out);
 int cli_split_names(char **buf, const char **out, size_t max, size_t *n, const char *const *vals,
                     size_t nvals, const char *cmd, const char *what);
 
+/* Option values shared by several commands; errors read "CMD: --OPT must be ..." (exit 2).
+ * A count: a whole number >= 0. A horizon: 1 to MLC_SERIES_MAX_HORIZON days, "30" or "30d". */
+int cli_parse_count(size_t *out, const char *cmd, const char *opt, const char *v);
+int cli_parse_horizon(unsigned *out, const char *cmd, const char *v);
+
 void cli_print_help(FILE *f, const cli_command *cmd);
 
 /* Print "mlcost: <library error message>" and return the exit code for rc. */

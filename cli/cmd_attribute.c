@@ -81,17 +81,6 @@ static int parse_bases(mlc_cost_basis *out, size_t *n, const char *spec)
 	return EXIT_OK;
 }
 
-static int parse_count(size_t *out, const char *opt, const char *v)
-{
-	char *end;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (!*v || *end || v[0] == '-')
-		return cli_error(EXIT_USAGE, "attribute: --%s must be a whole number (got '%s')",
-		                 opt, v);
-	*out = (size_t)n;
-	return EXIT_OK;
-}
-
 /* ---- output ---------------------------------------------------------------------------------- */
 
 static void report_skipped(const mlc_bills_result *r)
@@ -200,10 +189,11 @@ static int build_options(mlc_bills_options *o, dims *d, mlc_cost_basis *bases, c
 	o->bases = bases;
 	o->aliases = cli_value(a, "aliases");
 	o->lenient = cli_flag(a, "lenient");
-	if ((rc = parse_count(&n, "threads", cli_value(a, "threads"))) != EXIT_OK)
+	if ((rc = cli_parse_count(&n, "attribute", "threads", cli_value(a, "threads"))) != EXIT_OK)
 		return rc;
 	o->threads = n > MLC_BILLS_MAX_THREADS ? MLC_BILLS_MAX_THREADS : (unsigned)n;
-	if ((rc = parse_count(&o->max_groups, "max-groups", cli_value(a, "max-groups"))) != EXIT_OK)
+	if ((rc = cli_parse_count(&o->max_groups, "attribute", "max-groups",
+	                          cli_value(a, "max-groups"))) != EXIT_OK)
 		return rc;
 	o->progress = cli_progress_fn();
 	return EXIT_OK;

@@ -38,19 +38,6 @@ static const cli_option options[] = {
     {"format", 'f', CLI_VALUE, "FMT", "output format", "table", formats},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
-static int parse_horizon(unsigned *out, const char *v)
-{
-	char *end;
-	unsigned long d = strtoul(v, &end, 10);
-	if (*end == 'd')
-		end++;
-	if (!*v || *v == '-' || *end || d < 1 || d > MLC_SERIES_MAX_HORIZON)
-		return cli_error(EXIT_USAGE, "forecast: --horizon must be 1 to %d days (got '%s')",
-		                 MLC_SERIES_MAX_HORIZON, v);
-	*out = (unsigned)d;
-	return EXIT_OK;
-}
-
 static void json_total(const char *name, const mlc_forecast_total *t)
 {
 	char a[16], b[16];
@@ -202,7 +189,7 @@ static int run(const cli_args *a)
 	    (rc = cli_split_by("forecast", by, &q.nby, buf, sizeof(buf), cli_value(a, "by"))))
 		return rc;
 	q.by = by;
-	if ((rc = parse_horizon(&o.horizon, cli_value(a, "horizon"))))
+	if ((rc = cli_parse_horizon(&o.horizon, "forecast", cli_value(a, "horizon"))))
 		return rc;
 	if (mlc_cost_basis_parse(&q.basis, cli_value(a, "cost")) ||
 	    mlc_forecast_model_parse(&o.model, cli_value(a, "model")))

@@ -50,17 +50,6 @@ static int split_keys(keys *k, const char *const *vals, size_t nvals)
 	                       "tag keys");
 }
 
-static int parse_count(size_t *out, const char *opt, const char *v)
-{
-	char *end;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (!*v || *end || v[0] == '-')
-		return cli_error(EXIT_USAGE, "ingest: --%s must be a whole number (got '%s')", opt,
-		                 v);
-	*out = (size_t)n;
-	return EXIT_OK;
-}
-
 /* ---- progress ------------------------------------------------------------------------------ */
 
 static void show_writing(uint64_t done, uint64_t total, void *ctx)
@@ -331,7 +320,7 @@ static int run_list(mlc_store *s, const cli_args *a, int json)
 	mlc_store_listing *l = NULL;
 	size_t limit = 0;
 	int rc;
-	if ((rc = parse_count(&limit, "limit", cli_value(a, "limit"))) != EXIT_OK)
+	if ((rc = cli_parse_count(&limit, "ingest", "limit", cli_value(a, "limit"))) != EXIT_OK)
 		return rc;
 	if ((rc = mlc_store_list(&l, s, limit)) != 0)
 		return cli_fail(rc);
@@ -359,7 +348,7 @@ static int run_ingest(mlc_store *s, const cli_args *a, int json)
 		n = 1;
 	}
 	if ((rc = split_keys(&k, vals, n)) != EXIT_OK ||
-	    (rc = parse_count(&n, "threads", cli_value(a, "threads"))) != EXIT_OK)
+	    (rc = cli_parse_count(&n, "ingest", "threads", cli_value(a, "threads"))) != EXIT_OK)
 		goto done;
 	o.tags = k.name;
 	o.ntags = k.n;

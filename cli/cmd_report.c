@@ -54,19 +54,6 @@ static const cli_option options[] = {
 
 #define MAX_BILLS (CLI_MAX_POSITIONAL + CLI_MAX_VALUES)
 
-static int parse_horizon(unsigned *out, const char *v)
-{
-	char *end;
-	unsigned long d = strtoul(v, &end, 10);
-	if (*end == 'd')
-		end++;
-	if (!*v || *v == '-' || *end || d < 1 || d > MLC_SERIES_MAX_HORIZON)
-		return cli_error(EXIT_USAGE, "report: --horizon must be 1 to %d days (got '%s')",
-		                 MLC_SERIES_MAX_HORIZON, v);
-	*out = (unsigned)d;
-	return EXIT_OK;
-}
-
 static int parse_num(double *out, const char *opt, const char *v)
 {
 	char *end;
@@ -123,7 +110,7 @@ static int read_inputs(mlc_report_inputs *in, const char **bills, char **keys_bu
 		in->require_tags = keys;
 		in->nrequire_tags = nkeys;
 	}
-	if ((rc = parse_horizon(&in->horizon, cli_value(a, "horizon"))) ||
+	if ((rc = cli_parse_horizon(&in->horizon, "report", cli_value(a, "horizon"))) ||
 	    (rc = parse_num(&in->anomaly_min_impact, "min-impact", cli_value(a, "min-impact"))) ||
 	    (rc = parse_num(&in->anomaly_min_pct, "min-pct", cli_value(a, "min-pct"))) ||
 	    (rc = parse_threads(&in->threads, cli_value(a, "threads"))))

@@ -19,20 +19,20 @@
 #define MLC_COMMAND(name) &cmd_##name,
 const cli_command *const cli_commands[] = {
 #include "cli_commands.inc"
-	NULL};
+    NULL};
 #undef MLC_COMMAND
 
 static void print_main_help(FILE *f)
 {
 	size_t i;
 	fprintf(f, "Usage: mlcost COMMAND [options]\n\n"
-		   "mlcost: what an ML model costs per prediction, and whether that is good.\n\n"
-		   "Commands:\n");
+	           "mlcost: what an ML model costs per prediction, and whether that is good.\n\n"
+	           "Commands:\n");
 	for (i = 0; cli_commands[i]; i++)
 		fprintf(f, "  %-12s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
 	fprintf(f, "\nRun 'mlcost COMMAND --help' for a command's options.\n"
-		   "Exit status: 0 ok, 1 runtime error, 2 usage error, 3 bad input data,\n"
-		   "4 a check, budget or coverage rule failed.\n");
+	           "Exit status: 0 ok, 1 runtime error, 2 usage error, 3 bad input data,\n"
+	           "4 a check, budget or coverage rule failed.\n");
 }
 
 /* Edit distance (insert, delete, substitute, swap of neighbours) of a and b,

@@ -232,6 +232,30 @@ void cli_print_help(FILE *f, const cli_command *cmd)
 	           "4 a check, budget or coverage rule failed.\n");
 }
 
+int cli_parse_count(size_t *out, const char *cmd, const char *opt, const char *v)
+{
+	char *end;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (!*v || *end || v[0] == '-')
+		return cli_error(EXIT_USAGE, "%s: --%s must be a whole number (got '%s')", cmd, opt,
+		                 v);
+	*out = (size_t)n;
+	return EXIT_OK;
+}
+
+int cli_parse_horizon(unsigned *out, const char *cmd, const char *v)
+{
+	char *end;
+	unsigned long d = strtoul(v, &end, 10);
+	if (*end == 'd')
+		end++;
+	if (!*v || *v == '-' || *end || d < 1 || d > MLC_SERIES_MAX_HORIZON)
+		return cli_error(EXIT_USAGE, "%s: --horizon must be 1 to %d days (got '%s')", cmd,
+		                 MLC_SERIES_MAX_HORIZON, v);
+	*out = (unsigned)d;
+	return EXIT_OK;
+}
+
 int cli_exit_code(int rc)
 {
 	switch (rc) {

@@ -7,7 +7,8 @@
 -- server stamps the time it receives them) and are priced from the
 -- catalog (an instance and compute seconds), as serving code would send
 -- them. bench/serve_bench.sh runs it and parses the one line
--- "mlc_result ..." of key=value pairs it prints.
+-- "mlc_result ..." of key=value pairs it prints (result.lua).
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "result.lua")
 local batch = tonumber(os.getenv("MLC_BATCH") or "1000")
 local run = os.getenv("MLC_RUN") or tostring(os.time())
 local token = os.getenv("MLC_TOKEN")
@@ -46,14 +47,5 @@ function request()
 end
 
 function done(summary, latency, requests)
-  local e = summary.errors
-  local secs = summary.duration / 1e6
-  local ok = summary.requests - e.status
-  io.write(string.format(
-    "mlc_result requests=%d ok=%d non2xx=%d errors=%d seconds=%.3f rps=%.1f " ..
-    "events_per_s=%.0f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f batch=%d\n",
-    summary.requests, ok, e.status, e.connect + e.read + e.write + e.timeout, secs,
-    summary.requests / secs, ok * batch / secs, latency:percentile(50) / 1000,
-    latency:percentile(90) / 1000, latency:percentile(99) / 1000,
-    latency:percentile(99.9) / 1000, latency.max / 1000, batch))
+  mlc_result(summary, latency, batch)
 end

@@ -134,7 +134,7 @@ typedef struct mlc_report_data {
 #define MLC_REPORT_DATA_INIT                                                                       \
 	{                                                                                          \
 		MLC_REPORT_DATA_VERSION, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL,     \
-		    NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, \
+		    NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL,  \
 		    0                                                                              \
 	}
 /** Rows of metered cost a report holds at most (MLC_ETOOLARGE beyond). */

@@ -187,10 +187,10 @@ int mlc_report__model(mlc_report_model *m, const mlc_report_data *d)
 	m->currency = currency(d);
 	mlc_report__summary(&m->summary, d, m->currency);
 	if ((rc = mlc_report__sec_estimate(m)) || (rc = mlc_report__sec_meter(m)) ||
-	    (rc = mlc_report__sec_daily(m)) ||
-	    (rc = mlc_report__sec_bills(m)) || (rc = mlc_report__sec_unit(m)) ||
-	    (rc = mlc_report__sec_budgets(m)) || (rc = mlc_report__sec_tags(m)) ||
-	    (rc = mlc_report__sec_whatif(m)) || (rc = mlc_report__sec_frontier(m)))
+	    (rc = mlc_report__sec_daily(m)) || (rc = mlc_report__sec_bills(m)) ||
+	    (rc = mlc_report__sec_unit(m)) || (rc = mlc_report__sec_budgets(m)) ||
+	    (rc = mlc_report__sec_tags(m)) || (rc = mlc_report__sec_whatif(m)) ||
+	    (rc = mlc_report__sec_frontier(m)))
 		mlc_report__model_free(m);
 	return rc;
 }

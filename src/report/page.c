@@ -273,8 +273,7 @@ static void footer(page *p, const mlc_report_model *m)
 	put(p, "</p>\n</footer>\n");
 }
 
-static void body(page *p, const mlc_report_model *m, const char *title, int hints,
-                 int list_omitted)
+static void body(page *p, const mlc_report_model *m, const char *title, int hints, int list_omitted)
 {
 	put(p, "<main class=\"report\" id=\"mlcost-report\">\n");
 	header(p, m, title);

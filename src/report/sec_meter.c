@@ -101,7 +101,8 @@ static int view(meter_view *v, const mlc_report_data *d)
 		mmodel *m = &v->models[i];
 		if (u && !name_cmp(v->models[u - 1].name, m->name)) {
 			if (mlc_amount_add(&v->models[u - 1].cost, m->cost))
-				return mlcu_error_set(MLC_ETOOLARGE, "report: metered cost overflows");
+				return mlcu_error_set(MLC_ETOOLARGE,
+				                      "report: metered cost overflows");
 			v->models[u - 1].requests += m->requests;
 			v->models[u - 1].events += m->events;
 		} else {
@@ -167,7 +168,7 @@ static int cost_chart(mlc_section *sec, const mlc_report_model *m, const meter_v
 {
 	const char *names[MAX_SERIES], **cats = NULL;
 	unsigned colors[MAX_SERIES];
-	char (*labels)[MLC_RFMT_MAX] = NULL;
+	char(*labels)[MLC_RFMT_MAX] = NULL;
 	double *vals = NULL;
 	size_t ns = nseries(v);
 	mlc_bars_spec b;
@@ -192,8 +193,13 @@ static int cost_chart(mlc_section *sec, const mlc_report_model *m, const meter_v
 			    mlc_amount_to_double(r->cost);
 	}
 	memset(&b, 0, sizeof(b));
-	b.c = (mlc_chart){"chart-metered-cost", "Metered cost per model and day", sec->lead,
-	                  m->currency, 0, 0, 0};
+	b.c = (mlc_chart){"chart-metered-cost",
+	                  "Metered cost per model and day",
+	                  sec->lead,
+	                  m->currency,
+	                  0,
+	                  0,
+	                  0};
 	b.vk = MLC_VK_MONEY;
 	b.ncats = v->ndays, b.cats = cats;
 	b.nseries = ns, b.names = names, b.colors = colors, b.values = vals;
@@ -215,8 +221,8 @@ static int cost_section(mlc_report_model *m, const meter_view *v)
 	const mmodel *big = NULL;
 	mlc_section *sec;
 	int rc;
-	if (!(sec = mlc_report__section(m, "metered-cost", "Metered cost per model and day",
-	                                "bars")))
+	if (!(sec =
+	          mlc_report__section(m, "metered-cost", "Metered cost per model and day", "bars")))
 		return mlc_error_code();
 	for (size_t i = 0; i < v->nmodels; i++)
 		if (!big || mlc_amount_cmp(v->models[i].cost, big->cost) > 0)
@@ -259,8 +265,7 @@ static int unit_row(mlc_rtable *t, const char *model, int has_day, int64_t day, 
 	return 0;
 }
 
-static int unit_table(mlc_rtable *t, const mlc_report_data *d, const meter_view *v,
-                      const char *cur)
+static int unit_table(mlc_rtable *t, const mlc_report_data *d, const meter_view *v, const char *cur)
 {
 	static const char *const cols[] = {"model",      "day|d",         "cost|m",
 	                                   "requests|c", "per_request|u", "per_1k|u"};
@@ -307,8 +312,13 @@ static int unit_chart(mlc_section *sec, const mlc_report_model *m, const meter_v
 		}
 	}
 	memset(&l, 0, sizeof(l));
-	l.c = (mlc_chart){"chart-metered-per-1k", "Cost per 1,000 requests per model and day",
-	                  sec->lead, m->currency, 0, 0, 0};
+	l.c = (mlc_chart){"chart-metered-per-1k",
+	                  "Cost per 1,000 requests per model and day",
+	                  sec->lead,
+	                  m->currency,
+	                  0,
+	                  0,
+	                  0};
 	l.vk = MLC_VK_UNIT;
 	l.first_day = v->first, l.ndays = v->ndays;
 	l.nseries = n, l.names = names, l.colors = colors, l.values = vals;
@@ -331,9 +341,9 @@ static int unit_section(mlc_report_model *m, const meter_view *v)
 		return mlc_error_code();
 	for (size_t i = 0; i < v->nmodels; i++) {
 		const mmodel *x = &v->models[i];
-		if (x->requests && (!worst || mlc_amount_to_double(x->cost) / (double)x->requests >
-		                                  mlc_amount_to_double(worst->cost) /
-		                                      (double)worst->requests))
+		if (x->requests &&
+		    (!worst || mlc_amount_to_double(x->cost) / (double)x->requests >
+		                   mlc_amount_to_double(worst->cost) / (double)worst->requests))
 			worst = x;
 	}
 	if (!worst)

@@ -68,13 +68,12 @@ static int sq_open(void **out, const char *target, const char *label, const mlc_
 		return mlcu_error_oom();
 	b->label = label;
 	if (o->must_exist && access(target, F_OK) != 0) {
-		rc = mlcu_error_set(MLC_EIO, "%s: no such store (mlcost ingest creates it)",
-				    label);
+		rc = mlcu_error_set(MLC_EIO, "%s: no such store (mlcost ingest creates it)", label);
 		goto done;
 	}
 	if (sqlite3_open_v2(target, &b->db,
-			    SQLITE_OPEN_READWRITE | (o->must_exist ? 0 : SQLITE_OPEN_CREATE),
-			    NULL) != SQLITE_OK) {
+	                    SQLITE_OPEN_READWRITE | (o->must_exist ? 0 : SQLITE_OPEN_CREATE),
+	                    NULL) != SQLITE_OK) {
 		rc = b->db ? fail(b, MLC_EIO) : mlcu_error_oom();
 		goto done;
 	}

@@ -74,7 +74,8 @@ static void assert_key(const mlc_tag_coverage_key *k, const char *name, const ch
 
 /* The text mlc_tag_coverage_write gives, in a malloc'ed string. */
 /* noinline: gcc 12 -O3 takes the memstream's buffer for a dangling local */
-__attribute__((noinline)) static char *coverage_text(const mlc_tag_coverage *c, mlc_bills_format fmt)
+__attribute__((noinline)) static char *coverage_text(const mlc_tag_coverage *c,
+                                                     mlc_bills_format fmt)
 {
 	char *buf = NULL;
 	size_t len = 0;

@@ -52,7 +52,7 @@ static bytes make_text(size_t approx, unsigned seed)
 	char line[128];
 	for (unsigned i = 0; b.n < approx; i++) {
 		int n = snprintf(line, sizeof(line), "%u,%u.%03u,\"svc %u\",model_%u\n", i,
-				 (i * seed) % 1000, (i * 7 + seed) % 1000, i % 17, (i * seed) % 5);
+		                 (i * seed) % 1000, (i * 7 + seed) % 1000, i % 17, (i * seed) % 5);
 		if (n <= 0 || (size_t)n >= sizeof(line))
 			abort(); /* (cmocka's asserts do not tell gcc that n is in range) */
 		bytes_add(&b, line, (size_t)n);
@@ -100,7 +100,7 @@ static bytes drain(mlc_reader *r, int *rc)
 }
 
 static void expect_mem(const bytes *data, const char *name, const bytes *want, int zlib_only,
-		       int thread)
+                       int thread)
 {
 	mlc_reader_options o = MLC_READER_OPTIONS_INIT;
 	mlc_reader *r;
@@ -123,7 +123,7 @@ static void expect_mem(const bytes *data, const char *name, const bytes *want, i
 /* Open data (as memory) and expect an error whose message starts with
  * the name and contains `what`. */
 static void expect_mem_error(const bytes *data, const char *name, int zlib_only, int thread,
-			     int code, const char *what)
+                             int code, const char *what)
 {
 	mlc_reader_options o = MLC_READER_OPTIONS_INIT;
 	mlc_reader *r = NULL;
@@ -291,7 +291,8 @@ static void gzip_damage_is_reported_with_the_name(void **state)
 		bad.cap = 0;
 		memcpy(bad.p, gz.p, gz.n);
 		bad.p[gz.n - 8] ^= 0x55;
-		expect_mem_error(&bad, "crc.gz", zlib_only, thread, MLC_EPARSE, "corrupt gzip data");
+		expect_mem_error(&bad, "crc.gz", zlib_only, thread, MLC_EPARSE,
+		                 "corrupt gzip data");
 		/* garbage after the member */
 		memcpy(bad.p, gz.p, gz.n);
 		bytes_add(&bad, "junk", 4);
@@ -301,7 +302,8 @@ static void gzip_damage_is_reported_with_the_name(void **state)
 		bad.n = gz.n;
 		for (size_t i = 20; i < 60; i++)
 			bad.p[i] = (unsigned char)(bad.p[i] * 31 + 7);
-		expect_mem_error(&bad, "mid.gz", zlib_only, thread, MLC_EPARSE, "corrupt gzip data");
+		expect_mem_error(&bad, "mid.gz", zlib_only, thread, MLC_EPARSE,
+		                 "corrupt gzip data");
 		free(bad.p);
 	}
 	free(gz.p);
@@ -348,7 +350,10 @@ static void sniffs_formats_and_names(void **state)
 	/* a name that promises gzip or zstd must get it */
 	expect_mem_error(&text, "bill.csv.gz", 0, 0, MLC_EPARSE, "not gzip data");
 	expect_mem_error(&text, "bill.csv.zst", 0, 0, MLC_EPARSE, "not zstd data");
-	bytes_add(&xz, "\xfd" "7zXZ\0rest", 10);
+	bytes_add(&xz,
+	          "\xfd"
+	          "7zXZ\0rest",
+	          10);
 	expect_mem_error(&xz, "bill.csv.xz", 0, 0, MLC_EPARSE, "xz compressed data");
 	/* empty input is plain and empty */
 	assert_int_equal(mlc_io__open_mem(&r, "", 0, "empty.csv", NULL), 0);
@@ -382,7 +387,7 @@ static void real_gzipped_cur_sample_inflates_alike(void **state)
 	assert_int_equal(fread(trailer, 1, 4, f), 4);
 	fclose(f);
 	isize = (uint32_t)trailer[0] | (uint32_t)trailer[1] << 8 | (uint32_t)trailer[2] << 16 |
-		(uint32_t)trailer[3] << 24;
+	        (uint32_t)trailer[3] << 24;
 	for (int zlib_only = 0; zlib_only < 2; zlib_only++) {
 		mlc_reader_options o = MLC_READER_OPTIONS_INIT;
 		mlc_reader *r;
@@ -492,17 +497,17 @@ static void closing_does_not_wait_for_an_endless_pipe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(plain_files_read_back_in_every_mode),
-		cmocka_unit_test(ranges_read_a_slice),
-		cmocka_unit_test(stdin_is_a_dash),
-		cmocka_unit_test(gzip_members_concatenate),
-		cmocka_unit_test(gzip_damage_is_reported_with_the_name),
-		cmocka_unit_test(zstd_frames_concatenate),
-		cmocka_unit_test(sniffs_formats_and_names),
-		cmocka_unit_test(real_gzipped_cur_sample_inflates_alike),
-		cmocka_unit_test(gzipped_cur_scans_block_by_block),
-		cmocka_unit_test(read_copies_in_small_pieces),
-		cmocka_unit_test(closing_does_not_wait_for_an_endless_pipe),
+	    cmocka_unit_test(plain_files_read_back_in_every_mode),
+	    cmocka_unit_test(ranges_read_a_slice),
+	    cmocka_unit_test(stdin_is_a_dash),
+	    cmocka_unit_test(gzip_members_concatenate),
+	    cmocka_unit_test(gzip_damage_is_reported_with_the_name),
+	    cmocka_unit_test(zstd_frames_concatenate),
+	    cmocka_unit_test(sniffs_formats_and_names),
+	    cmocka_unit_test(real_gzipped_cur_sample_inflates_alike),
+	    cmocka_unit_test(gzipped_cur_scans_block_by_block),
+	    cmocka_unit_test(read_copies_in_small_pieces),
+	    cmocka_unit_test(closing_does_not_wait_for_an_endless_pipe),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
