@@ -10,7 +10,8 @@
  * or refuse the same texts, except where this parser is documented to
  * differ (nesting limit, empty input, a byte order mark, numbers beyond a
  * double or a long long, which jansson refuses and events reject alone)
- * or jansson does (it ends the text at a raw NUL byte).
+ * or jansson does (it ends the text at a raw NUL byte, and refuses an
+ * escaped NUL in an object key).
  */
 #include <jansson.h>
 #include <stdint.h>
@@ -101,7 +102,9 @@ static void oracle(const char *s, size_t size, int rc)
 		return;
 	v = json_loadb(s, size, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
 	json_decref(v);
-	if (rc == 0 && v == NULL && !strstr(err.text, "overflow") && !strstr(err.text, "too big"))
+	/* jansson also refuses "\u0000" inside an object key (valid JSON; here an unknown field) */
+	if (rc == 0 && v == NULL && !strstr(err.text, "overflow") && !strstr(err.text, "too big") &&
+	    !strstr(err.text, "NUL byte in object key"))
 		abort();
 	if (rc == MLC_EPARSE && v != NULL && !strstr(mlc_error_message(), "nesting deeper"))
 		abort();
